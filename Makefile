@@ -1,0 +1,49 @@
+# Saluran: the two quick-start commands are `make demo` and `make test`.
+# Thin wrappers over scripts/ and CMake presets (CMakePresets.json).
+
+JOBS ?= $(shell nproc)
+SALURAN := build/dev/saluran
+
+.PHONY: all deps build samples demo test asan bench format format-check clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps
+
+build: deps
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS)
+
+samples: deps
+	@bash scripts/make-samples
+
+# Installs what is missing, builds, makes the samples and runs the main job on them.
+demo: build samples
+	@echo "== saluran probe samples/generated (what came in from the field)"
+	@$(SALURAN) probe samples/generated
+
+# Same set-up, then every test (unit, stage and end-to-end).
+test: build samples
+	@ctest --preset dev -j $(JOBS)
+
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps samples
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS)
+
+# Benchmarks against the tools a user would otherwise run (see bench/README.md).
+bench: deps samples
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@bash bench/probe
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf build

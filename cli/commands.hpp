@@ -1,0 +1,24 @@
+#pragma once
+// Each subcommand registers its options on the CLI11 app and returns the exit code when run.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace saluran::cli {
+
+/// Exit codes shared by every subcommand (documented in README.md).
+enum ExitCode : int {
+  kExitOk = 0,          ///< everything asked for was done
+  kExitSomeFailed = 1,  ///< some files failed; the rest were done; see the per-file lines
+  kExitUsage = 2,       ///< the command line was wrong
+  kExitFatal = 3,       ///< nothing could be done (e.g. the library folder is unusable)
+};
+
+/// A registered subcommand: call it after parsing when its subcommand was chosen.
+using Runner = std::function<int()>;
+
+/// `saluran probe FILE|DIR...`
+Runner add_probe_command(CLI::App& app);
+
+}  // namespace saluran::cli

@@ -1,0 +1,29 @@
+#pragma once
+// EXIF (libexif) to Saluran's Metadata: orientation, capture time with zone, device, GPS.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pipeline/model/metadata.hpp"
+
+namespace saluran {
+
+/// What an EXIF block says, with whatever could be read of a damaged one.
+struct ExifFacts {
+  bool found = false;   ///< an EXIF block was present and parsed
+  int orientation = 1;  ///< 1..8; 1 when absent or invalid
+  Metadata meta;        ///< device_class is filled from make/model
+  std::vector<std::string> warnings;
+};
+
+/// Parses an EXIF block. `block` starts with "Exif\0\0" (JPEG APP1, WebP, PNG after we add it)
+/// or directly with a TIFF header ("II*\0" / "MM\0*"). MakerNotes are not interpreted.
+ExifFacts read_exif(std::span<const std::uint8_t> block);
+
+/// "2024:05:01 09:30:12" plus an optional "+07:00" to ISO 8601 "2024-05-01T09:30:12+07:00";
+/// empty when the text is not a valid EXIF date.
+std::string exif_datetime_to_iso(std::string_view datetime, std::string_view offset);
+
+}  // namespace saluran

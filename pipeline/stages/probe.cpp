@@ -1,0 +1,230 @@
+#include "pipeline/stages/probe.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "codecs/av/av_probe.hpp"
+#include "codecs/file_bytes.hpp"
+#include "codecs/image/photo_probe.hpp"
+#include "codecs/meta/dji_srt.hpp"
+#include "codecs/sniff.hpp"
+
+namespace saluran {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Photos larger than this are refused before reading (a 200 MP 16-bit TIFF-in-JPEG is ~150 MB).
+constexpr std::uint64_t kMaxPhotoBytes = 512ull << 20;
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+bool is_srt_name(const std::string& path) { return lower_extension(path) == ".srt"; }
+
+Result<MediaInfo> probe_telemetry(const std::string& path) {
+  Result<Telemetry> t = read_dji_srt(path);
+  if (!t) return t.error();
+  MediaInfo info;
+  info.path = path;
+  info.kind = MediaKind::kTelemetry;
+  info.container = "srt";
+  std::error_code ec;
+  info.size_bytes = fs::file_size(path, ec);
+  info.duration_s = t->end_s - t->start_s;
+  info.meta.make = "DJI";
+  info.meta.device_class = DeviceClass::kDrone;
+  if (!t->first_time.empty()) {
+    info.meta.capture_time = t->first_time;
+    info.meta.capture_time_source = "telemetry";
+  }
+  if (t->first_position) info.meta.gps = t->first_position;
+  info.telemetry = std::move(t.value());
+  info.telemetry_path = path;
+  return info;
+}
+
+// Walks `root` in sorted order; symbolic links are listed as skipped, never followed.
+void collect(const fs::path& root, std::vector<ProbeEntry>& out) {
+  std::error_code ec;
+  std::vector<fs::path> children;
+  for (fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    children.push_back(it->path());
+  }
+  if (ec) {
+    ProbeEntry e;
+    e.path = root.string();
+    e.error = make_error(ErrorCode::kPermission,
+                         fmt::format("cannot list folder: {}", ec.message()), root.string());
+    out.push_back(std::move(e));
+    return;
+  }
+  std::sort(children.begin(), children.end());
+  for (const fs::path& child : children) {
+    const fs::file_status st = fs::symlink_status(child, ec);
+    if (fs::is_symlink(st)) {
+      out.push_back(ProbeEntry{child.string(), {}, {}, "symbolic link (not followed)"});
+    } else if (fs::is_directory(st)) {
+      collect(child, out);
+    } else if (fs::is_regular_file(st)) {
+      out.push_back(ProbeEntry{child.string(), {}, {}, {}});
+    }
+  }
+}
+
+bool is_video_name(const std::string& path) {
+  static const char* kVideo[] = {".mp4", ".mov", ".m4v", ".mkv", ".avi", ".mts", ".m2ts", ".lrv"};
+  const std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kVideo), std::end(kVideo), [&](const char* v) { return ext == v; });
+}
+
+// DJI writes DJI_0001.MP4 + DJI_0001.SRT: the SRT belongs to the video, not beside it in a list.
+std::map<std::size_t, std::size_t> pair_sidecars(const std::vector<ProbeEntry>& entries) {
+  std::map<std::string, std::size_t> videos;  // "dir/stem" -> index
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].skipped.empty() && is_video_name(entries[i].path)) {
+      const fs::path p(entries[i].path);
+      videos.emplace((p.parent_path() / p.stem()).string(), i);
+    }
+  }
+  std::map<std::size_t, std::size_t> srt_to_video;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].skipped.empty() || !is_srt_name(entries[i].path)) continue;
+    const fs::path p(entries[i].path);
+    if (auto it = videos.find((p.parent_path() / p.stem()).string()); it != videos.end())
+      srt_to_video.emplace(i, it->second);
+  }
+  return srt_to_video;
+}
+
+}  // namespace
+
+bool has_media_extension(const std::string& path) {
+  static const char* kMedia[] = {
+      ".jpg", ".jpeg", ".jpe",  ".png", ".webp", ".heic", ".heif", ".hif", ".avif", ".mp4", ".mov",
+      ".m4v", ".mkv",  ".webm", ".avi", ".mts",  ".m2ts", ".ts",   ".3gp", ".lrv",  ".wav", ".mp3",
+      ".m4a", ".aac",  ".flac", ".ogg", ".oga",  ".opus", ".dng",  ".mpg", ".mpeg", ".wma", ".wmv"};
+  const std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kMedia), std::end(kMedia), [&](const char* m) { return ext == m; });
+}
+
+Result<MediaInfo> probe_file(const std::string& path, const InputLimits& limits) {
+  Result<std::vector<std::uint8_t>> head = read_file_head(path, 4096);
+  if (!head) return head.error();
+  if (head->empty()) return make_error(ErrorCode::kCorrupt, "file is empty", path);
+  const ImageFormat image = sniff_image(*head);
+  if (image != ImageFormat::kNone) {
+    Result<std::vector<std::uint8_t>> bytes = read_file_bytes(path, kMaxPhotoBytes);
+    if (!bytes) return bytes.error();
+    return probe_photo(*bytes, image, path, limits);
+  }
+  const std::string_view text(reinterpret_cast<const char*>(head->data()), head->size());
+  if (looks_like_dji_srt(text)) return probe_telemetry(path);
+  if (is_srt_name(path)) {
+    return make_error(ErrorCode::kUnsupported,
+                      "subtitle file without DJI telemetry (no positions or camera settings)",
+                      path);
+  }
+  return probe_av(path, limits);
+}
+
+ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOptions& options) {
+  ProbeReport report;
+  std::vector<ProbeEntry>& entries = report.entries;
+  std::vector<bool> explicit_file;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(p, ec);
+    const std::size_t before = entries.size();
+    if (ec || !fs::exists(st)) {
+      ProbeEntry e;
+      e.path = p;
+      e.error = make_error(ErrorCode::kNotFound, "no such file or folder", p);
+      entries.push_back(std::move(e));
+    } else if (fs::is_directory(st)) {
+      collect(p, entries);
+    } else {
+      entries.push_back(ProbeEntry{p, {}, {}, {}});
+    }
+    explicit_file.resize(entries.size(), false);
+    if (!fs::is_directory(st)) {
+      for (std::size_t i = before; i < entries.size(); ++i) explicit_file[i] = true;
+    }
+  }
+
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].error && entries[i].skipped.empty()) todo.push_back(i);
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  auto work = [&] {
+    for (std::size_t k = next++; k < todo.size(); k = next++) {
+      ProbeEntry& e = entries[todo[k]];
+      Result<MediaInfo> r = probe_file(e.path, options.limits);
+      if (r) {
+        e.info = std::move(r.value());
+      } else if (r.error().code == ErrorCode::kUnsupported && !explicit_file[todo[k]] &&
+                 !has_media_extension(e.path)) {
+        e.skipped = "not a photo, video, audio or telemetry file";
+      } else {
+        e.error = std::move(r.error());
+        e.error->context.stage = "probe";
+      }
+      const std::size_t n = ++done;
+      if (options.on_progress) {
+        std::lock_guard lock(progress_mutex);
+        options.on_progress(n, todo.size());
+      }
+    }
+  };
+  const int threads = std::clamp(options.threads, 1, 64);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<std::size_t>(t) < todo.size(); ++t)
+    pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  // Attach DJI telemetry to its video and drop the SRT's own row.
+  std::vector<bool> drop(entries.size(), false);
+  for (const auto& [srt, video] : pair_sidecars(entries)) {
+    ProbeEntry& v = entries[video];
+    ProbeEntry& s = entries[srt];
+    if (!v.info || !s.info || s.info->kind != MediaKind::kTelemetry) continue;
+    v.info->telemetry = s.info->telemetry;
+    v.info->telemetry_path = s.path;
+    Metadata& m = v.info->meta;
+    if (m.make.empty()) {
+      m.make = "DJI";
+      m.device_class = DeviceClass::kDrone;
+    }
+    if (!m.gps && s.info->meta.gps) m.gps = s.info->meta.gps;
+    drop[srt] = true;
+  }
+  std::vector<ProbeEntry> kept;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (drop[i]) continue;
+    ProbeEntry& e = entries[i];
+    if (e.info) ++report.read;
+    if (e.error) ++report.failed;
+    if (!e.skipped.empty()) ++report.skipped;
+    kept.push_back(std::move(e));
+  }
+  entries = std::move(kept);
+  return report;
+}
+
+}  // namespace saluran
