@@ -21,4 +21,7 @@ using Runner = std::function<int()>;
 /// `saluran probe FILE|DIR...`
 Runner add_probe_command(CLI::App& app);
 
+/// `saluran ingest SRC... [--library DIR]`
+Runner add_ingest_command(CLI::App& app);
+
 }  // namespace saluran::cli

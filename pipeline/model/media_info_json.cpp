@@ -1,5 +1,10 @@
 #include "pipeline/model/media_info_json.hpp"
 
+#include <charconv>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
 namespace saluran {
 
 const char* media_kind_name(MediaKind k) {
@@ -104,6 +109,156 @@ nlohmann::json to_json(const MediaInfo& info) {
   }
   if (!info.warnings.empty()) j["warnings"] = info.warnings;
   return j;
+}
+
+namespace {
+
+// Reading back: nlohmann reports a missing key or a wrong type by throwing, and so do the few
+// checks below; media_info_from_json catches them all at its boundary and returns an Error, so a
+// damaged record is a value, never a crash.
+
+[[noreturn]] void bad_field(const std::string& what) { throw std::runtime_error(what); }
+
+template <class T>
+std::optional<T> optional_field(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<T>();
+}
+
+std::string string_or_empty(const nlohmann::json& j, const char* key) {
+  return optional_field<std::string>(j, key).value_or("");
+}
+
+MediaKind media_kind_from_name(const std::string& name) {
+  for (MediaKind k :
+       {MediaKind::kPhoto, MediaKind::kVideo, MediaKind::kAudio, MediaKind::kTelemetry}) {
+    if (name == media_kind_name(k)) return k;
+  }
+  bad_field("unknown kind '" + name + "'");
+}
+
+DeviceClass device_class_from_name(const std::string& name) {
+  for (DeviceClass c :
+       {DeviceClass::kUnknown, DeviceClass::kCamera, DeviceClass::kDrone, DeviceClass::kPhone}) {
+    if (name == device_class_name(c)) return c;
+  }
+  bad_field("unknown device class '" + name + "'");
+}
+
+GeoPoint geo_from_json(const nlohmann::json& j) {
+  GeoPoint g;
+  g.latitude = j.at("latitude").get<double>();
+  g.longitude = j.at("longitude").get<double>();
+  g.altitude_m = optional_field<double>(j, "altitude_m");
+  return g;
+}
+
+std::optional<GeoPoint> optional_geo(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return geo_from_json(*it);
+}
+
+Telemetry telemetry_from_json(const nlohmann::json& j) {
+  Telemetry t;
+  t.format = j.at("format").get<std::string>();
+  t.frames = j.at("frames").get<int>();
+  t.start_s = j.at("start_s").get<double>();
+  t.end_s = j.at("end_s").get<double>();
+  t.first_time = string_or_empty(j, "first_time");
+  t.last_time = string_or_empty(j, "last_time");
+  t.first_position = optional_geo(j, "first_position");
+  t.last_position = optional_geo(j, "last_position");
+  t.min_altitude_m = optional_field<double>(j, "min_altitude_m");
+  t.max_altitude_m = optional_field<double>(j, "max_altitude_m");
+  return t;
+}
+
+// "num:den", as picture_json writes the pixel aspect.
+void parse_pixel_aspect(const std::string& text, int& num, int& den) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) bad_field("pixel_aspect '" + text + "' is not N:D");
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const auto a = std::from_chars(begin, begin + colon, num);
+  const auto b = std::from_chars(begin + colon + 1, end, den);
+  if (a.ec != std::errc() || a.ptr != begin + colon || b.ec != std::errc() || b.ptr != end) {
+    bad_field("pixel_aspect '" + text + "' is not N:D");
+  }
+}
+
+PictureInfo picture_from_json(const nlohmann::json& j) {
+  PictureInfo p;
+  p.codec = j.at("codec").get<std::string>();
+  p.profile = string_or_empty(j, "profile");
+  p.width = j.at("width").get<int>();
+  p.height = j.at("height").get<int>();
+  p.upright_width = j.at("upright_width").get<int>();
+  p.upright_height = j.at("upright_height").get<int>();
+  p.rotation = j.at("rotation").get<int>();
+  p.mirrored = j.at("mirrored").get<bool>();
+  p.orientation = optional_field<int>(j, "exif_orientation").value_or(1);
+  parse_pixel_aspect(j.at("pixel_aspect").get<std::string>(), p.sar_num, p.sar_den);
+  p.bit_depth = j.at("bit_depth").get<int>();
+  p.pixel_format = string_or_empty(j, "pixel_format");
+  p.color_transfer = string_or_empty(j, "color_transfer");
+  p.hdr = string_or_empty(j, "hdr");
+  return p;
+}
+
+AudioInfo audio_from_json(const nlohmann::json& j) {
+  AudioInfo a;
+  a.codec = j.at("codec").get<std::string>();
+  a.channels = j.at("channels").get<int>();
+  a.sample_rate = j.at("sample_rate").get<int>();
+  a.channel_layout = string_or_empty(j, "channel_layout");
+  a.bit_depth = optional_field<int>(j, "bit_depth").value_or(0);
+  return a;
+}
+
+MediaInfo media_info_from_json_or_throw(const nlohmann::json& j) {
+  if (!j.is_object()) bad_field("not a JSON object");
+  MediaInfo info;
+  info.path = j.at("path").get<std::string>();
+  info.kind = media_kind_from_name(j.at("kind").get<std::string>());
+  info.container = j.at("container").get<std::string>();
+  info.size_bytes = j.at("size_bytes").get<std::uint64_t>();
+  info.duration_s = optional_field<double>(j, "duration_s");
+  info.frame_rate = optional_field<double>(j, "frame_rate");
+  info.variable_frame_rate = optional_field<bool>(j, "variable_frame_rate").value_or(false);
+  info.bit_rate = optional_field<std::int64_t>(j, "bit_rate");
+  if (const auto it = j.find("picture"); it != j.end()) info.picture = picture_from_json(*it);
+  if (const auto it = j.find("audio"); it != j.end()) info.audio = audio_from_json(*it);
+  info.video_streams = optional_field<int>(j, "video_streams").value_or(0);
+  info.audio_streams = optional_field<int>(j, "audio_streams").value_or(0);
+  const nlohmann::json& device = j.at("device");
+  info.meta.device_class = device_class_from_name(device.at("class").get<std::string>());
+  info.meta.make = string_or_empty(device, "make");
+  info.meta.model = string_or_empty(device, "model");
+  info.meta.capture_time = string_or_empty(j, "capture_time");
+  info.meta.capture_time_source = string_or_empty(j, "capture_time_source");
+  info.meta.gps = optional_geo(j, "gps");
+  if (const auto it = j.find("telemetry"); it != j.end()) {
+    info.telemetry = telemetry_from_json(*it);
+    info.telemetry_path = string_or_empty(*it, "path");
+  }
+  if (const auto it = j.find("warnings"); it != j.end()) {
+    info.warnings = it->get<std::vector<std::string>>();
+  }
+  return info;
+}
+
+}  // namespace
+
+Result<MediaInfo> media_info_from_json(const nlohmann::json& j) {
+  try {
+    return media_info_from_json_or_throw(j);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kCorrupt,
+                      std::string("the recorded media facts cannot be read: ") + e.what(), {},
+                      "media_info_from_json");
+  }
 }
 
 }  // namespace saluran

@@ -20,4 +20,8 @@ nlohmann::json to_json(const GeoPoint& g);
 /// An Error as JSON: {"code", "message", "stage"?, "file"?, "detail"?}.
 nlohmann::json to_json(const Error& e);
 
+/// The inverse of to_json(const MediaInfo&): reads the facts back (the catalog keeps them so).
+/// A missing required field, a wrong type or an unknown name is a kCorrupt Error.
+Result<MediaInfo> media_info_from_json(const nlohmann::json& j);
+
 }  // namespace saluran

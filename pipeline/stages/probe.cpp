@@ -15,6 +15,7 @@
 #include "codecs/image/photo_probe.hpp"
 #include "codecs/meta/dji_srt.hpp"
 #include "codecs/sniff.hpp"
+#include "pipeline/stages/walk.hpp"
 
 namespace saluran {
 namespace {
@@ -23,13 +24,6 @@ namespace fs = std::filesystem;
 
 /// Photos larger than this are refused before reading (a 200 MP 16-bit TIFF-in-JPEG is ~150 MB).
 constexpr std::uint64_t kMaxPhotoBytes = 512ull << 20;
-
-std::string lower_extension(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
 
 bool is_srt_name(const std::string& path) { return lower_extension(path) == ".srt"; }
 
@@ -53,35 +47,6 @@ Result<MediaInfo> probe_telemetry(const std::string& path) {
   info.telemetry = std::move(t.value());
   info.telemetry_path = path;
   return info;
-}
-
-// Walks `root` in sorted order; symbolic links are listed as skipped, never followed.
-void collect(const fs::path& root, std::vector<ProbeEntry>& out) {
-  std::error_code ec;
-  std::vector<fs::path> children;
-  for (fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-       !ec && it != end; it.increment(ec)) {
-    children.push_back(it->path());
-  }
-  if (ec) {
-    ProbeEntry e;
-    e.path = root.string();
-    e.error = make_error(ErrorCode::kPermission,
-                         fmt::format("cannot list folder: {}", ec.message()), root.string());
-    out.push_back(std::move(e));
-    return;
-  }
-  std::sort(children.begin(), children.end());
-  for (const fs::path& child : children) {
-    const fs::file_status st = fs::symlink_status(child, ec);
-    if (fs::is_symlink(st)) {
-      out.push_back(ProbeEntry{child.string(), {}, {}, "symbolic link (not followed)"});
-    } else if (fs::is_directory(st)) {
-      collect(child, out);
-    } else if (fs::is_regular_file(st)) {
-      out.push_back(ProbeEntry{child.string(), {}, {}, {}});
-    }
-  }
 }
 
 bool is_video_name(const std::string& path) {
@@ -144,24 +109,9 @@ ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOption
   ProbeReport report;
   std::vector<ProbeEntry>& entries = report.entries;
   std::vector<bool> explicit_file;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    const fs::file_status st = fs::status(p, ec);
-    const std::size_t before = entries.size();
-    if (ec || !fs::exists(st)) {
-      ProbeEntry e;
-      e.path = p;
-      e.error = make_error(ErrorCode::kNotFound, "no such file or folder", p);
-      entries.push_back(std::move(e));
-    } else if (fs::is_directory(st)) {
-      collect(p, entries);
-    } else {
-      entries.push_back(ProbeEntry{p, {}, {}, {}});
-    }
-    explicit_file.resize(entries.size(), false);
-    if (!fs::is_directory(st)) {
-      for (std::size_t i = before; i < entries.size(); ++i) explicit_file[i] = true;
-    }
+  for (WalkEntry& w : walk_paths(paths)) {
+    entries.push_back(ProbeEntry{std::move(w.path), {}, std::move(w.error), std::move(w.skipped)});
+    explicit_file.push_back(w.explicit_file);
   }
 
   std::vector<std::size_t> todo;

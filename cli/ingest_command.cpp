@@ -1,0 +1,176 @@
+// `saluran ingest`: copy field material into the library and catalog it (SOP step 1).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "pipeline/model/media_info_json.hpp"
+#include "pipeline/stages/ingest.hpp"
+
+namespace saluran::cli {
+namespace {
+
+struct IngestArgs {
+  std::vector<std::string> sources;
+  std::string library;
+  std::string operator_name;
+  bool json = false;
+  bool quiet = false;
+};
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{:.0f} {}", b, units[u]) : fmt::format("{:.1f} {}", b, units[u]);
+}
+
+std::string clock_text(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                   : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+/// Renders ingest events: a status line on a terminal, plain lines or JSON lines otherwise.
+class ProgressView {
+ public:
+  ProgressView(bool tty, bool json, bool quiet) : tty_(tty), json_(json), quiet_(quiet) {}
+
+  void on_event(const IngestEvent& ev) {
+    using Clock = std::chrono::steady_clock;
+    if (ev.type == IngestEvent::Type::kStart) start_ = Clock::now();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = elapsed > 0.2 ? static_cast<double>(ev.bytes_done) / elapsed : 0;
+    const double eta =
+        rate > 0
+            ? static_cast<double>(ev.bytes_total - std::min(ev.bytes_done, ev.bytes_total)) / rate
+            : 0;
+    if (json_) {
+      if (ev.type == IngestEvent::Type::kBytes) return;  // file events carry the totals
+      nlohmann::json j{{"event", ev.type == IngestEvent::Type::kStart    ? "start"
+                                 : ev.type == IngestEvent::Type::kFinish ? "finish"
+                                                                         : "file"},
+                       {"files_done", ev.files_done},
+                       {"files_total", ev.files_total},
+                       {"bytes_done", ev.bytes_done},
+                       {"bytes_total", ev.bytes_total},
+                       {"rate_bytes_per_s", static_cast<std::uint64_t>(rate)}};
+      if (ev.type == IngestEvent::Type::kFileDone) {
+        j["path"] = ev.path;
+        j["outcome"] = source_outcome_name(ev.outcome);
+        j["detail"] = ev.detail;
+      }
+      std::cout << j.dump() << '\n' << std::flush;
+      return;
+    }
+    if (tty_) {
+      const auto now = Clock::now();
+      if (ev.type == IngestEvent::Type::kFileDone && (ev.outcome == SourceOutcome::kRejected)) {
+        std::fprintf(stderr, "\r\033[Krejected %s: %s\n", ev.path.c_str(), ev.detail.c_str());
+      }
+      if (ev.type != IngestEvent::Type::kFinish &&
+          now - last_draw_ < std::chrono::milliseconds(150))
+        return;
+      last_draw_ = now;
+      std::fprintf(stderr, "\r\033[Kingest %zu/%zu files  %s / %s  %s/s  ETA %s", ev.files_done,
+                   ev.files_total, human_bytes(static_cast<double>(ev.bytes_done)).c_str(),
+                   human_bytes(static_cast<double>(ev.bytes_total)).c_str(),
+                   human_bytes(rate).c_str(), clock_text(eta).c_str());
+      if (ev.type == IngestEvent::Type::kFinish) std::fprintf(stderr, "\r\033[K");
+      return;
+    }
+    if (quiet_ || ev.type != IngestEvent::Type::kFileDone) return;
+    const char* what = source_outcome_name(ev.outcome);
+    switch (ev.outcome) {
+      case SourceOutcome::kCopied:
+      case SourceOutcome::kSidecar:
+        std::cout << fmt::format("{} {} -> {}\n", what, ev.path, ev.detail);
+        break;
+      case SourceOutcome::kDuplicate:
+        std::cout << fmt::format("{} {} (same content as {})\n", what, ev.path, ev.detail);
+        break;
+      default:
+        std::cout << fmt::format("{} {}: {}\n", what, ev.path, ev.detail);
+        break;
+    }
+    std::cout << std::flush;
+  }
+
+ private:
+  bool tty_;
+  bool json_;
+  bool quiet_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+int run_ingest(const IngestArgs& args) {
+  IngestOptions options;
+  options.library = args.library;
+  if (options.library.empty()) {
+    const char* env = std::getenv("SALURAN_LIBRARY");
+    options.library = env != nullptr && *env != '\0' ? env : "library";
+  }
+  options.operator_name = args.operator_name;
+  ProgressView view(isatty(STDERR_FILENO) != 0 && !args.json, args.json, args.quiet);
+  options.on_event = [&view](const IngestEvent& ev) { view.on_event(ev); };
+  Result<IngestReport> report = ingest(args.sources, options);
+  if (!report) {
+    std::cerr << "error: " << report.error().to_string() << '\n'
+              << "Nothing already copied is lost: run the same command again to finish.\n";
+    if (args.json)
+      std::cout << nlohmann::json{{"event", "error"}, {"error", to_json(report.error())}}.dump()
+                << '\n';
+    return kExitFatal;
+  }
+  const IngestRun& run = report->run;
+  for (const SourceRecord& s : report->sources) {
+    if (s.outcome == SourceOutcome::kRejected)
+      std::cerr << fmt::format("error: {}: {}\n", s.path, s.reason);
+  }
+  if (!args.json) {
+    std::cout << fmt::format(
+        "run {}: {} copied ({}), {} duplicates, {} already in the library, {} skipped, {} "
+        "rejected -> {}\n",
+        run.id, run.copied, human_bytes(static_cast<double>(run.bytes_copied)), run.duplicates,
+        run.unchanged, run.skipped, run.rejected, options.library);
+  }
+  return run.rejected > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace
+
+Runner add_ingest_command(CLI::App& app) {
+  auto args = std::make_shared<IngestArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "ingest",
+      "Copy photos, videos, audio and DJI telemetry from cards, drones, phones and folders into\n"
+      "the library, laid out as YYYY/MM-DD/<device>/<name>, and record every fact in its catalog.\n"
+      "Each file is read once (hashed while copied); the same content seen again is a duplicate\n"
+      "and is not copied twice; files already ingested unchanged are not read again. Originals\n"
+      "are opened read-only and never modified. Safe to interrupt and run again.\n"
+      "Exit code: 0 all taken, 1 some files rejected (one 'error:' line each), 2 usage,\n"
+      "3 the library could not be written (nothing is lost; run again).");
+  sub->add_option("sources", args->sources, "Folders and files to ingest (card, USB, phone export)")
+      ->required();
+  sub->add_option("--library", args->library,
+                  "Library folder (default: $SALURAN_LIBRARY, else ./library)");
+  sub->add_option("--operator", args->operator_name, "Who is ingesting (default: the OS user)");
+  sub->add_flag("--json", args->json, "Write progress and outcomes as JSON lines on stdout");
+  sub->add_flag("--quiet,-q", args->quiet, "Only the summary and errors (when not a terminal)");
+  return [args] { return run_ingest(*args); };
+}
+
+}  // namespace saluran::cli

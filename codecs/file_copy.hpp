@@ -1,0 +1,37 @@
+#pragma once
+// Copying a source into the library in one read pass that also computes its content hash,
+// with durable, atomic placement. Sources are opened read-only and never modified.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "pipeline/model/error.hpp"
+
+namespace saluran {
+
+/// What a copy produced.
+struct CopyResult {
+  std::string hash;  ///< XXH3-128 of the content, 32 lower-case hex digits
+  std::uint64_t bytes = 0;
+};
+
+/// Called with the bytes copied so far of the current file.
+using CopyProgress = std::function<void(std::uint64_t)>;
+
+/// Reads `src` once (read-only, sequential), hashing every byte while writing it to `dst`
+/// (created exclusively, mode 0644), then fsyncs `dst`. On any failure `dst` is removed.
+Result<CopyResult> copy_and_hash(const std::string& src, const std::string& dst,
+                                 const CopyProgress& progress = {});
+
+/// XXH3-128 of a file's content, read once.
+Result<std::string> hash_file(const std::string& path);
+
+/// Renames `from` to `to` without replacing an existing `to` (RENAME_NOREPLACE), then fsyncs
+/// the folder of `to` so the name survives a power cut. Fails with kIo if `to` exists.
+Status place_file(const std::string& from, const std::string& to);
+
+/// fsyncs a folder, so entries created or renamed in it are durable.
+Status fsync_dir(const std::string& dir);
+
+}  // namespace saluran

@@ -1,0 +1,122 @@
+#pragma once
+// The catalog: SQLite in the library folder (WAL, synchronous=FULL), schema versioned with
+// migrations. Assets with every probe fact, their sources and duplicates, ingest runs, and
+// rejected files with reasons. The only shared state of the pipeline; every write is a
+// transaction.
+//
+// Example:
+//   Result<Catalog> cat = Catalog::open("/srv/saluran/library/.saluran/catalog.db");
+//   auto run = cat->begin_run("budi", {"/media/usb"});
+//   if (auto a = cat->find_asset_by_hash(hash); a) ... else cat->add_asset(asset, source);
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/model/asset.hpp"
+#include "pipeline/model/error.hpp"
+
+struct sqlite3;
+
+namespace saluran {
+
+/// Schema version this build writes; older catalogs are migrated on open, newer refused.
+inline constexpr int kCatalogSchemaVersion = 1;
+
+/// Where the catalog of a library lives: "<library>/.saluran/catalog.db".
+std::string catalog_path(const std::string& library);
+
+/// Filters for listing assets; every set field must match.
+struct AssetQuery {
+  std::optional<MediaKind> kind;
+  std::optional<DeviceClass> device_class;
+  std::string device;               ///< substring of "make model", case-insensitive
+  std::string from_date;            ///< capture date >= "YYYY-MM-DD"
+  std::string to_date;              ///< capture date <= "YYYY-MM-DD"
+  std::optional<std::int64_t> run;  ///< first ingested by this run
+  std::string text;                 ///< substring of the library path or any source path
+  /// Place: within `within_km` of (lat, lon)...
+  std::optional<double> near_lat, near_lon, within_km;
+  /// ...or inside a box (south, west, north, east).
+  std::optional<double> box_south, box_west, box_north, box_east;
+};
+
+/// A count by day, device class and kind, for `inventory --summary`.
+struct SummaryRow {
+  std::string day;  ///< capture date "YYYY-MM-DD" or "unknown"
+  DeviceClass device_class = DeviceClass::kUnknown;
+  MediaKind kind = MediaKind::kPhoto;
+  int count = 0;
+  std::uint64_t bytes = 0;
+};
+
+/// A file an ingest run could not take, with its reason.
+struct Rejection {
+  std::int64_t run = 0;
+  std::string path;
+  std::string code;  ///< error_code_name
+  std::string reason;
+};
+
+/// Handle on one catalog database. Not thread-safe: one writer (the ingest loop) at a time.
+class Catalog {
+ public:
+  Catalog(Catalog&&) noexcept;
+  Catalog& operator=(Catalog&&) noexcept;
+  ~Catalog();
+
+  /// Opens or creates the catalog at `db_path`, sets WAL + synchronous=FULL + foreign keys,
+  /// and migrates the schema to kCatalogSchemaVersion.
+  static Result<Catalog> open(const std::string& db_path);
+
+  /// Schema version stored in the file.
+  int schema_version() const;
+  /// Value of a setting of this connection, for checks and tests: "journal_mode" ("wal"),
+  /// "synchronous" ("2" = FULL), "foreign_keys", "busy_timeout" or "user_version".
+  Result<std::string> pragma_value(const std::string& name) const;
+
+  /// Starts a run (committed at once, so a killed run stays visible) and returns its id.
+  Result<std::int64_t> begin_run(const std::string& operator_name,
+                                 const std::vector<std::string>& sources);
+  /// Marks a run finished and stores its counts.
+  Status finish_run(const IngestRun& run);
+
+  /// The asset with this content hash, if any.
+  Result<std::optional<Asset>> find_asset_by_hash(const std::string& hash);
+  /// True when an earlier run recorded this exact source (path, size, mtime) as ingested, so it
+  /// need not be read again; `asset_id` receives the asset it became.
+  Result<bool> source_unchanged(const std::string& path, std::uint64_t size, std::int64_t mtime_ns,
+                                std::int64_t* asset_id);
+  /// True when `library_path` is already taken by an asset.
+  Result<bool> library_path_taken(const std::string& library_path);
+
+  /// Adds a new asset and the source it came from, in one transaction; returns the asset id.
+  Result<std::int64_t> add_asset(const Asset& asset, const SourceRecord& source, std::int64_t run);
+  /// Records a source file (duplicate, skipped, sidecar, rejected, unchanged) for a run.
+  Status add_source(const SourceRecord& source, std::int64_t run);
+  /// Adds a sidecar library path to an asset.
+  Status add_sidecar(std::int64_t asset_id, const std::string& library_path);
+  /// Records a rejected file with its reason.
+  Status add_rejection(const Rejection& r);
+
+  /// Assets matching a query, ordered by capture time then library path.
+  Result<std::vector<Asset>> list_assets(const AssetQuery& q);
+  /// Counts by day, device class and kind over the assets matching a query.
+  Result<std::vector<SummaryRow>> summarise(const AssetQuery& q);
+  /// All runs, newest first.
+  Result<std::vector<IngestRun>> list_runs();
+  /// Rejections, of one run or all.
+  Result<std::vector<Rejection>> list_rejections(std::optional<std::int64_t> run);
+  /// Source records of an asset (first copy and duplicates).
+  Result<std::vector<SourceRecord>> sources_of(std::int64_t asset_id);
+  /// Every library path the catalog knows (assets and sidecars), for consistency checks.
+  Result<std::vector<std::string>> all_library_paths();
+
+ private:
+  explicit Catalog(sqlite3* db);
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace saluran

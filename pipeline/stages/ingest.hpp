@@ -1,0 +1,70 @@
+#pragma once
+// Ingest: from camera cards, drones and phones to a catalogued library (SOP step 1).
+//
+// Example (CLI): `saluran ingest /media/usb/DCIM /media/usb/DJI --library /srv/liputan`
+// Example (library):
+//   IngestOptions opts;
+//   opts.library = "/srv/liputan";
+//   opts.operator_name = "budi";
+//   Result<IngestReport> r = ingest({"/media/usb"}, opts);
+//
+// Each media file is identified by content, then read ONCE while its XXH3-128 hash is computed
+// and its bytes are written to a temporary file in <library>/.saluran/tmp; a file whose hash
+// is already catalogued is a duplicate and is dropped; a new one is moved into place at
+// YYYY/MM-DD/<device>/<name> (never over an existing file) and only then committed to the
+// catalog. Sidecars (.SRT, .THM, .XMP with the same stem) travel with their media. A source
+// already ingested unchanged (same path, size and modification time) is not read again.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/input_limits.hpp"
+#include "pipeline/model/asset.hpp"
+#include "pipeline/model/error.hpp"
+
+namespace saluran {
+
+/// One progress event of an ingest run.
+struct IngestEvent {
+  enum class Type { kStart, kFileDone, kBytes, kFinish };
+  Type type = Type::kStart;
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
+  std::uint64_t bytes_done = 0;   ///< bytes of source files handled so far (read or skipped)
+  std::uint64_t bytes_total = 0;  ///< bytes of all candidate files
+  std::string path;               ///< the file (kFileDone)
+  SourceOutcome outcome = SourceOutcome::kCopied;  ///< kFileDone
+  std::string detail;  ///< library path (copied), reason (skipped, rejected), asset (duplicate)
+};
+
+/// How to ingest.
+struct IngestOptions {
+  std::string library;        ///< library root; created when missing
+  std::string operator_name;  ///< who; defaults to the OS user
+  InputLimits limits;
+  /// Called on the ingesting thread; keep it cheap.
+  std::function<void(const IngestEvent&)> on_event;
+};
+
+/// What a run did.
+struct IngestReport {
+  IngestRun run;
+  std::vector<SourceRecord> sources;  ///< every file met, in order, with its outcome
+};
+
+/// Ingests the given files and folders into the library. Per-file failures are recorded as
+/// rejections and the run goes on; a failure of the library itself (disk full, no permission,
+/// catalog unusable) stops the run with an Error (what was done so far stays committed).
+Result<IngestReport> ingest(const std::vector<std::string>& sources, const IngestOptions& options);
+
+/// The library-relative folder for an asset: "YYYY/MM-DD/<Make-Model>" from its capture time
+/// (or `fallback_day` "YYYY-MM-DD"), with unsafe characters replaced.
+std::string library_folder(const MediaInfo& info, const std::string& fallback_day);
+
+/// A file name made safe for any filesystem a library may live on.
+std::string safe_name(const std::string& name);
+
+}  // namespace saluran
