@@ -24,10 +24,12 @@ ImageFormat sniff_ftyp(std::span<const std::uint8_t> head) {
   const std::size_t end = std::min<std::size_t>(box, head.size());
   bool image = false;
   bool avif = false;
+  bool hevc = false;
   auto consider = [&](std::string_view b) {
     if (b == "avif" || b == "avis") avif = image = true;
-    if (b == "heic" || b == "heix" || b == "heim" || b == "heis" || b == "mif1" || b == "msf1")
-      image = true;
+    if (b == "heic" || b == "heix" || b == "heim" || b == "heis" || b == "hevc" || b == "hevx")
+      hevc = image = true;
+    if (b == "mif1" || b == "msf1") image = true;
   };
   consider(brand_at(head, 8));
   for (std::size_t at = 16; at + 4 <= end; at += 4) consider(brand_at(head, at));
@@ -35,7 +37,8 @@ ImageFormat sniff_ftyp(std::span<const std::uint8_t> head) {
   // The major brand decides between AVIF and HEIF when both sets are listed.
   const std::string_view major = brand_at(head, 8);
   if (major == "avif" || major == "avis") return ImageFormat::kAvif;
-  if (avif && major != "heic" && major != "heix" && major != "mif1") return ImageFormat::kAvif;
+  // "mif1" is the generic image brand: with "avif" listed and no HEVC brand, it is AV1.
+  if (avif && !hevc) return ImageFormat::kAvif;
   return ImageFormat::kHeif;
 }
 

@@ -12,6 +12,7 @@
 #include "codecs/av/av_handles.hpp"
 #include "codecs/av/av_inc.hpp"
 #include "codecs/meta/device_class.hpp"
+#include "codecs/meta/exif_reader.hpp"
 
 namespace saluran {
 namespace {
@@ -246,7 +247,10 @@ std::optional<GeoPoint> parse_iso6709(std::string_view text) {
     p = end;
     if (*p == 'C') break;  // "CRSWGS_84"
   }
-  if (count < 2 || std::fabs(v[0]) > 90 || std::fabs(v[1]) > 180) return std::nullopt;
+  if (count < 2 || !std::isfinite(v[0]) || !std::isfinite(v[1]) || std::fabs(v[0]) > 90 ||
+      std::fabs(v[1]) > 180)
+    return std::nullopt;
+  if (count == 3 && !std::isfinite(v[2])) count = 2;
   GeoPoint g{v[0], v[1], std::nullopt};
   if (count == 3) g.altitude_m = v[2];
   return g;
@@ -259,7 +263,11 @@ std::string normalise_container_time(std::string_view t) {
     if (sep) continue;
     if (t[i] < '0' || t[i] > '9') return {};
   }
-  if (t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != ' ')) return {};
+  if (t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+    return {};
+  if (!valid_date_time(t.substr(0, 4), t.substr(5, 2), t.substr(8, 2), t.substr(11, 2),
+                       t.substr(14, 2), t.substr(17, 2)))
+    return {};
   if (t.substr(0, 4) == "1904" || t.substr(0, 4) == "1970") return {};  // zero epochs: unset
   std::string out = fmt::format("{}T{}", t.substr(0, 10), t.substr(11, 8));
   std::string_view rest = t.substr(19);
@@ -268,10 +276,10 @@ std::string normalise_container_time(std::string_view t) {
   }
   if (rest == "Z" || rest == "z") {
     out += 'Z';
-  } else if (rest.size() == 5 && (rest[0] == '+' || rest[0] == '-')) {
-    out += fmt::format("{}:{}", rest.substr(0, 3), rest.substr(3, 2));
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    out += rest;
+  } else if (rest.size() == 5) {
+    out += zone_offset(std::string(rest.substr(0, 3)) + ":" + std::string(rest.substr(3, 2)));
+  } else if (rest.size() == 6) {
+    out += zone_offset(rest);
   }
   return out;
 }

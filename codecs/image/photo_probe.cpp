@@ -24,6 +24,11 @@ namespace {
 
 // ---------------------------------------------------------------- JPEG (libjpeg-turbo)
 
+/// Memory libjpeg may use for the integrity check (a 100 MP progressive 4:2:0 JPEG needs ~300 MB).
+constexpr long kMaxJpegDecodeMemory = 384L << 20;
+/// More pixels per byte than this is no photo: real JPEGs stay under ~300 even for flat scenes.
+constexpr double kMaxPixelsPerByte = 4000;
+
 struct JpegFacts {
   int width = 0;
   int height = 0;
@@ -33,6 +38,7 @@ struct JpegFacts {
   long warnings = 0;
   double damage_at = 0;
   bool ended_early = false;
+  bool no_end_marker = false;
   char message[JMSG_LENGTH_MAX] = {};
   std::vector<std::uint8_t> exif;  // APP1 "Exif\0\0..." segment body
 };
@@ -110,6 +116,9 @@ bool read_jpeg(const std::uint8_t* data, std::size_t size, const InputLimits& li
   *too_large = facts->width > limits.max_dimension || facts->height > limits.max_dimension ||
                static_cast<std::int64_t>(facts->width) * facts->height > limits.max_pixels;
   if (verify && !*too_large) {
+    // Progressive JPEGs need a coefficient buffer for the whole image: cap what libjpeg may
+    // take, so a tiny file declaring a huge progressive picture fails instead of allocating.
+    cinfo.mem->max_memory_to_use = kMaxJpegDecodeMemory;
     cinfo.scale_num = 1;
     cinfo.scale_denom = 8;
     cinfo.dct_method = JDCT_IFAST;
@@ -132,11 +141,35 @@ Status probe_jpeg(std::span<const std::uint8_t> data, const std::string& path,
                   const InputLimits& limits, MediaInfo& info, std::vector<std::uint8_t>& exif) {
   JpegFacts facts;
   bool too_large = false;
-  if (!read_jpeg(data.data(), data.size(), limits, true, &facts, &too_large)) {
+  bool ok = read_jpeg(data.data(), data.size(), limits, true, &facts, &too_large);
+  if (ok && facts.ended_early) {
+    // The data ran out. If only the 2-byte end marker is missing, the same bytes with the
+    // marker added decode without any complaint; a copy cut inside the picture data does not.
+    std::vector<std::uint8_t> closed(data.begin(), data.end());
+    closed.push_back(0xFF);
+    closed.push_back(0xD9);
+    JpegFacts retry;
+    if (read_jpeg(closed.data(), closed.size(), limits, true, &retry, &too_large) &&
+        retry.warnings == 0) {
+      facts.ended_early = false;
+      facts.warnings = 0;
+      facts.no_end_marker = true;
+    }
+  }
+  if (!ok) {
     return make_error(ErrorCode::kCorrupt, fmt::format("damaged JPEG: {}", facts.message), path,
                       "libjpeg");
   }
   if (auto st = check_dimensions(limits, facts.width, facts.height, path); !st) return st.error();
+  if (static_cast<double>(facts.width) * facts.height >
+      kMaxPixelsPerByte * static_cast<double>(data.size())) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      fmt::format("declares {}x{} pixels in only {} bytes: not a real photo "
+                                  "(refused before decoding)",
+                                  facts.width, facts.height, data.size()),
+                      path);
+  }
+  if (facts.no_end_marker) info.warnings.push_back("the file lacks its end marker (EOI)");
   // A file that ends before its picture does is an incomplete copy: copying it again helps.
   // Damage inside a complete file (a bad segment the decoder resynchronises after) was there
   // when the camera wrote it: the photo is kept, with a warning, and its metadata is read.
@@ -206,7 +239,8 @@ bool read_png_header(const std::uint8_t* data, std::size_t size, PngFacts* facts
     return false;
   }
   // libpng's own user limits stay on; ours are checked by the caller from IHDR.
-  png_set_user_limits(png, 65535, 65535);
+  // libpng's own limit would report a huge size as "invalid"; ours names it (checked next).
+  png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
   png_set_read_fn(png, &reader, png_read_from_memory);
   png_read_info(png, pinfo);
   int interlace = 0;

@@ -51,6 +51,9 @@ DeviceClass classify_device(std::string_view make_in, std::string_view model_in)
     if (contains_any(model, {"osmo", "pocket", "action", "ronin"})) return DeviceClass::kCamera;
     return DeviceClass::kDrone;
   }
+  // DJI's Mavic 2 Pro and Mavic 3 write their Hasselblad camera as the maker.
+  if (make.find("hasselblad") != std::string::npos && starts_with_any(model, {"l1d", "l2d", "l3d"}))
+    return DeviceClass::kDrone;
   if (make.find("samsung") != std::string::npos) {
     // Galaxy phones are "SM-xxxx" (or GT-/SCH-/SGH- in older ones); Digimax, NX, EX, WB are
     // cameras.

@@ -104,7 +104,33 @@ void read_capture_time(ExifData* d, ExifFacts& facts) {
   }
 }
 
+int two_digits(std::string_view s) {
+  if (s.size() != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return -1;
+  return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 }  // namespace
+
+bool valid_date_time(std::string_view year, std::string_view month, std::string_view day,
+                     std::string_view hour, std::string_view minute, std::string_view second) {
+  if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string_view::npos)
+    return false;
+  const int mo = two_digits(month);
+  const int d = two_digits(day);
+  const int h = two_digits(hour);
+  const int mi = two_digits(minute);
+  const int s = two_digits(second);
+  return year != "0000" && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 &&
+         mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+}
+
+std::string zone_offset(std::string_view offset) {
+  if (offset.size() != 6 || (offset[0] != '+' && offset[0] != '-') || offset[3] != ':') return {};
+  const int h = two_digits(offset.substr(1, 2));
+  const int m = two_digits(offset.substr(4, 2));
+  if (h < 0 || h > 14 || m < 0 || m > 59) return {};
+  return std::string(offset);
+}
 
 std::string exif_datetime_to_iso(std::string_view dt, std::string_view offset) {
   // "YYYY:MM:DD HH:MM:SS": exactly 19 characters with separators where the standard puts them.
@@ -113,16 +139,12 @@ std::string exif_datetime_to_iso(std::string_view dt, std::string_view offset) {
     const bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16;
     if (!sep && (dt[i] < '0' || dt[i] > '9')) return {};
   }
-  const int month = (dt[5] - '0') * 10 + (dt[6] - '0');
-  const int day = (dt[8] - '0') * 10 + (dt[9] - '0');
-  const int hour = (dt[11] - '0') * 10 + (dt[12] - '0');
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23) return {};
+  if (!valid_date_time(dt.substr(0, 4), dt.substr(5, 2), dt.substr(8, 2), dt.substr(11, 2),
+                       dt.substr(14, 2), dt.substr(17, 2)))
+    return {};
   std::string out = fmt::format("{}-{}-{}T{}", dt.substr(0, 4), dt.substr(5, 2), dt.substr(8, 2),
                                 dt.substr(11, 8));
-  if (offset.size() == 6 && (offset[0] == '+' || offset[0] == '-') && offset[3] == ':') {
-    out += offset;
-  }
-  return out;
+  return out + zone_offset(offset);
 }
 
 ExifFacts read_exif(std::span<const std::uint8_t> block) {

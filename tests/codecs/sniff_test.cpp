@@ -113,7 +113,7 @@ TEST(Sniff, AvifInCompatListWithOtherMajor) {
 
 // Known bug (reported): "mif1" major is treated like "heic", so this sniffs as kHeif and the
 // probe names the codec "hevc". Enable when only HEVC brands outrank a listed "avif".
-TEST(Sniff, DISABLED_Mif1MajorWithAvifCompatIsAvif) {
+TEST(Sniff, Mif1MajorWithAvifCompatIsAvif) {
   // "mif1" is the generic HEIF image brand, not HEVC: with "avif" listed and no HEVC brand,
   // the picture is AV1 (several AVIF encoders write exactly this ftyp).
   EXPECT_EQ(sniff_image(ftyp("mif1", {"avif", "miaf"})), ImageFormat::kAvif);

@@ -431,7 +431,7 @@ TEST(ProbePhotoJpeg, MissingEndMarkerOnlyIsAClearValue) {
 // Known bug (reported): all picture data is there, only the 2-byte EOI marker is missing, yet
 // the probe says "the file ends before its picture does (..., 98% of rows present)": the
 // Huffman decoder's read-ahead hits the end of the buffer and libjpeg warns JWRN_JPEG_EOF.
-TEST(ProbePhotoJpeg, DISABLED_MissingEndMarkerOnlyKeepsThePicture) {
+TEST(ProbePhotoJpeg, MissingEndMarkerOnlyKeepsThePicture) {
   const auto r =
       probe_photo(without_end_marker(make_jpeg()), ImageFormat::kJpeg, "noeoi.jpg", kLimits);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
@@ -590,7 +590,7 @@ TEST(ProbePhotoPng, SeventyThousandWideIsRefused) {
 
 // Known issue (reported): libpng's user limit (65535) fires first and the error is kCorrupt
 // "damaged PNG: Invalid IHDR data". Enable when the IHDR size is checked by check_dimensions.
-TEST(ProbePhotoPng, DISABLED_SeventyThousandWideIsLimitExceeded) {
+TEST(ProbePhotoPng, SeventyThousandWideIsLimitExceeded) {
   // A legal PNG (widths up to 2^31-1 are valid) that is too large for us: the same error as a
   // 20000 px wide one, not "damaged".
   const auto r = probe_photo(png_header_only(70000, 10), ImageFormat::kPng, "wide.png", kLimits);

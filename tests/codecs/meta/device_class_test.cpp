@@ -128,7 +128,7 @@ TEST(DeviceClass, HasselbladCameraIsCamera) {
 }
 
 // Known bug (reported): classified as camera. Enable when device_class knows the L1D/L2D models.
-TEST(DeviceClass, DISABLED_HasselbladCameraOfDjiDronesIsDrone) {
+TEST(DeviceClass, HasselbladCameraOfDjiDronesIsDrone) {
   // The Mavic 2 Pro and Mavic 3 write Make "Hasselblad" with the L1D/L2D camera as the model.
   EXPECT_EQ(classify_device("Hasselblad", "L1D-20c"), kDrone);
   EXPECT_EQ(classify_device("Hasselblad", "L2D-20c"), kDrone);
