@@ -21,6 +21,9 @@ using Runner = std::function<int()>;
 /// `saluran probe FILE|DIR...`
 Runner add_probe_command(CLI::App& app);
 
+/// `saluran inventory [--library DIR] [filters] [--summary|--runs|--rejected] [--json|--csv]`
+Runner add_inventory_command(CLI::App& app);
+
 /// `saluran ingest SRC... [--library DIR]`
 Runner add_ingest_command(CLI::App& app);
 

@@ -66,7 +66,10 @@ std::string rate_column(const MediaInfo& m) {
 
 std::string device_column(const MediaInfo& m) {
   std::string who = m.meta.make;
-  if (!m.meta.model.empty()) who += (who.empty() ? "" : " ") + m.meta.model;
+  std::string model = m.meta.model;
+  // "Canon" + "Canon EOS 90D" reads as "Canon EOS 90D".
+  if (!who.empty() && model.rfind(who, 0) == 0) who.clear();
+  if (!model.empty()) who += (who.empty() ? "" : " ") + model;
   if (who.empty()) return device_class_name(m.meta.device_class);
   return fmt::format("{} ({})", who, device_class_name(m.meta.device_class));
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
 #include <vector>
 
 #include <fmt/format.h>
@@ -285,6 +286,9 @@ std::string normalise_container_time(std::string_view t) {
 }
 
 Result<MediaInfo> probe_av(const std::string& path, const InputLimits& limits) {
+  // libav would print its own complaints about every non-media file; ours come as Errors.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { av_log_set_level(AV_LOG_FATAL); });
   Clock::time_point deadline = Clock::now() + kProbeBudget;
   AVFormatContext* raw = avformat_alloc_context();
   if (raw == nullptr) return make_error(ErrorCode::kExternal, "out of memory", path);

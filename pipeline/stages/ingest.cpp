@@ -293,10 +293,9 @@ Status IngestRunner::ingest_one(Candidate& c) {
   Result<MediaInfo> info = probe_file(path, options_.limits);
   if (!info) {
     const Error& e = info.error();
-    const bool not_media =
-        e.code == ErrorCode::kUnsupported && !c.entry.explicit_file && !has_media_extension(path);
+    const bool not_media = is_passed_over(e, c.entry.explicit_file);
     rec.outcome = not_media ? SourceOutcome::kSkipped : SourceOutcome::kRejected;
-    rec.reason = not_media ? "not a photo, video, audio or telemetry file" : e.message;
+    rec.reason = not_media ? kNotMediaReason : e.message;
     if (!not_media) {
       if (Status st = catalog_.add_rejection(
               {report_.run.id, path, std::string(error_code_name(e.code)), e.message});

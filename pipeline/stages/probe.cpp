@@ -76,6 +76,11 @@ std::map<std::size_t, std::size_t> pair_sidecars(const std::vector<ProbeEntry>& 
 
 }  // namespace
 
+bool is_passed_over(const Error& error, bool explicit_file) {
+  return error.code == ErrorCode::kUnsupported && !explicit_file &&
+         !has_media_extension(error.context.file);
+}
+
 bool has_media_extension(const std::string& path) {
   static const char* kMedia[] = {
       ".jpg", ".jpeg", ".jpe",  ".png", ".webp", ".heic", ".heif", ".hif", ".avif", ".mp4", ".mov",
@@ -88,7 +93,12 @@ bool has_media_extension(const std::string& path) {
 Result<MediaInfo> probe_file(const std::string& path, const InputLimits& limits) {
   Result<std::vector<std::uint8_t>> head = read_file_head(path, 4096);
   if (!head) return head.error();
-  if (head->empty()) return make_error(ErrorCode::kCorrupt, "file is empty", path);
+  if (head->empty()) {
+    // An empty "DSC_0001.JPG" is a broken photo; an empty lock or note file is just not media.
+    const bool named_media = has_media_extension(path) || is_srt_name(path);
+    return make_error(named_media ? ErrorCode::kCorrupt : ErrorCode::kUnsupported, "file is empty",
+                      path);
+  }
   const ImageFormat image = sniff_image(*head);
   if (image != ImageFormat::kNone) {
     Result<std::vector<std::uint8_t>> bytes = read_file_bytes(path, kMaxPhotoBytes);
@@ -127,9 +137,8 @@ ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOption
       Result<MediaInfo> r = probe_file(e.path, options.limits);
       if (r) {
         e.info = std::move(r.value());
-      } else if (r.error().code == ErrorCode::kUnsupported && !explicit_file[todo[k]] &&
-                 !has_media_extension(e.path)) {
-        e.skipped = "not a photo, video, audio or telemetry file";
+      } else if (is_passed_over(r.error(), explicit_file[todo[k]])) {
+        e.skipped = kNotMediaReason;
       } else {
         e.error = std::move(r.error());
         e.error->context.stage = "probe";

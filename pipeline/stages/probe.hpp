@@ -50,6 +50,13 @@ Result<MediaInfo> probe_file(const std::string& path, const InputLimits& limits)
 /// under such a name is an error, while other non-media files met in a folder are skipped.
 bool has_media_extension(const std::string& path);
 
+/// Why a file met in a folder was passed over.
+inline constexpr const char* kNotMediaReason = "not a photo, video, audio or telemetry file";
+
+/// True when a probe error means "not media, pass over" rather than "broken media": content
+/// not recognised, found in a folder (not named by the user), under a name that promises no media.
+bool is_passed_over(const Error& error, bool explicit_file);
+
 /// Probes files and folders (recursively; symbolic links are not followed). A DJI .SRT with
 /// the same stem as a video in the same folder is attached to that video as its telemetry.
 /// One failed file never stops the others.

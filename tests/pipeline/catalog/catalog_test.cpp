@@ -947,31 +947,6 @@ TEST_F(CatalogTest, ValuesAreBoundNeverPastedIntoSql) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Many assets
-
-TEST_F(CatalogTest, FiveThousandAssets) {
-  constexpr int kCount = 5000;
-  for (int i = 0; i < kCount; ++i) {
-    Asset a =
-        photo(i + 100, fmt::format("2024/{:02}-{:02}/cam/IMG_{:05}.JPG", i % 12 + 1, i % 28 + 1, i),
-              fmt::format("2024-{:02}-{:02}T10:00:00", i % 12 + 1, i % 28 + 1), "NIKON", "D750",
-              DeviceClass::kCamera);
-    ASSERT_TRUE(catalog_->add_asset(a, source_at(a.info.path, a.info.size_bytes, i), run_).ok());
-  }
-  Result<std::vector<Asset>> all = catalog_->list_assets({});
-  ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), static_cast<std::size_t>(kCount));
-  EXPECT_TRUE(std::is_sorted(all->begin(), all->end(), [](const Asset& x, const Asset& y) {
-    return x.info.meta.capture_time < y.info.meta.capture_time;
-  }));
-  Result<std::vector<SummaryRow>> s = catalog_->summarise({});
-  ASSERT_TRUE(s.ok());
-  int total = 0;
-  for (const SummaryRow& r : *s) total += r.count;
-  EXPECT_EQ(total, kCount);
-}
-
-// ---------------------------------------------------------------------------------------------
 // MediaInfo through JSON
 
 TEST(MediaInfoJson, FullVideoRoundTripsThroughText) {
