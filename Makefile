@@ -22,6 +22,10 @@ samples: deps
 demo: build samples
 	@echo "== saluran probe samples/generated (what came in from the field)"
 	@$(SALURAN) probe samples/generated
+	@echo "== saluran ingest samples/generated --library build/demo-library"
+	@$(SALURAN) ingest samples/generated --library build/demo-library --quiet
+	@echo "== saluran inventory --summary --library build/demo-library"
+	@$(SALURAN) inventory --summary --library build/demo-library
 
 # Same set-up, then every test (unit, stage and end-to-end).
 test: build samples
@@ -38,6 +42,7 @@ bench: deps samples
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 	@bash bench/probe
+	@bash bench/ingest
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

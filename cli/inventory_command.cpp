@@ -125,6 +125,10 @@ std::variant<AssetQuery, UsageError> make_query(const InventoryArgs& a, bool run
   }
   q.from_date = a.from;
   q.to_date = a.to;
+  if (run_given && a.run < 1) {
+    return UsageError{
+        fmt::format("--run {} is not a run: runs are numbered from 1 (see --runs)", a.run)};
+  }
   if (run_given) q.run = a.run;
   q.text = a.name;
   if (within_given && a.near.empty()) {
@@ -368,7 +372,8 @@ int print_assets(Catalog& catalog, const AssetQuery& q, const InventoryArgs& arg
   print_columns(rows);
   std::string kinds;
   for (const auto& [kind, count] : by_kind) {
-    kinds += fmt::format("{}{} {}", kinds.empty() ? ": " : ", ", count, kind);
+    const bool plural = count != 1 && (kind == "photo" || kind == "video");
+    kinds += fmt::format("{}{} {}{}", kinds.empty() ? ": " : ", ", count, kind, plural ? "s" : "");
   }
   std::cout << fmt::format("{} {}, {}{}\n", assets->size(),
                            assets->size() == 1 ? "asset" : "assets", human_bytes(bytes), kinds);
@@ -622,8 +627,7 @@ Runner add_inventory_command(CLI::App& app) {
   sub->add_option("--to", args->to, "Only taken on or before this day, YYYY-MM-DD");
   auto* run = sub->add_option("--run", args->run,
                               "Only assets first brought in by ingest run N (see --runs); with "
-                              "--rejected, only that run's rejections")
-                  ->check(CLI::PositiveNumber);
+                              "--rejected, only that run's rejections");
   sub->add_option("--name", args->name,
                   "Only assets whose library path or any source path contains TEXT (any case)");
   sub->add_option("--near", args->near,

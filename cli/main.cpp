@@ -19,8 +19,8 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
   };
   add(saluran::cli::add_probe_command(app));
-  add(saluran::cli::add_inventory_command(app));
   add(saluran::cli::add_ingest_command(app));
+  add(saluran::cli::add_inventory_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -165,7 +165,8 @@ class CliInventory : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::vector<std::string> out;
     if (r.exit_code != 0) return out;
-    for (const auto& a : nlohmann::json::parse(r.out)["assets"]) out.push_back(a["library_path"]);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    for (const auto& a : j["assets"]) out.push_back(a["library_path"]);
     return out;
   }
 
@@ -243,7 +244,7 @@ TEST_F(CliInventory, TableHasOneRowPerAssetAndATotal) {
   EXPECT_TRUE(contains(r.out, "2 (1 dup)")) << r.out;
   EXPECT_TRUE(contains(r.out, "video+1")) << r.out;  // one sidecar
   EXPECT_TRUE(contains(r.out, "unknown-date/unknown/rekaman.wav")) << r.out;
-  EXPECT_TRUE(contains(r.out, "6 assets, 21.0 MB: 1 audio, 4 photo, 1 video")) << r.out;
+  EXPECT_TRUE(contains(r.out, "6 assets, 21.0 MB: 1 audio, 4 photos, 1 video")) << r.out;
   // Capture order: the Nikon at 09:00 before the drone at 10:00; unknown time last.
   EXPECT_LT(r.out.find("DSC_0001.JPG"), r.out.find("DJI_0001.MP4"));
   EXPECT_GT(r.out.find("rekaman.wav"), r.out.find("IMG_0001.JPG"));
