@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/text_output.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/stages/ingest.hpp"
 
@@ -26,22 +27,6 @@ struct IngestArgs {
   bool json = false;
   bool quiet = false;
 };
-
-std::string human_bytes(double b) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  int u = 0;
-  while (b >= 1000 && u < 4) {
-    b /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{:.0f} {}", b, units[u]) : fmt::format("{:.1f} {}", b, units[u]);
-}
-
-std::string clock_text(double seconds) {
-  const long s = static_cast<long>(seconds + 0.5);
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-                   : fmt::format("{}:{:02}", s / 60, s % 60);
-}
 
 /// Renders ingest events: a status line on a terminal, plain lines or JSON lines otherwise.
 class ProgressView {
@@ -85,9 +70,9 @@ class ProgressView {
         return;
       last_draw_ = now;
       std::fprintf(stderr, "\r\033[Kingest %zu/%zu files  %s / %s  %s/s  ETA %s", ev.files_done,
-                   ev.files_total, human_bytes(static_cast<double>(ev.bytes_done)).c_str(),
-                   human_bytes(static_cast<double>(ev.bytes_total)).c_str(),
-                   human_bytes(rate).c_str(), clock_text(eta).c_str());
+                   ev.files_total, human_bytes(ev.bytes_done).c_str(),
+                   human_bytes(ev.bytes_total).c_str(),
+                   human_bytes(static_cast<std::uint64_t>(rate)).c_str(), clock_text(eta).c_str());
       if (ev.type == IngestEvent::Type::kFinish) std::fprintf(stderr, "\r\033[K");
       return;
     }
@@ -144,8 +129,8 @@ int run_ingest(const IngestArgs& args) {
     std::cout << fmt::format(
         "run {}: {} copied ({}), {} duplicates, {} already in the library, {} skipped, {} "
         "rejected -> {}\n",
-        run.id, run.copied, human_bytes(static_cast<double>(run.bytes_copied)), run.duplicates,
-        run.unchanged, run.skipped, run.rejected, options.library);
+        run.id, run.copied, human_bytes(run.bytes_copied), run.duplicates, run.unchanged,
+        run.skipped, run.rejected, options.library);
   }
   return run.rejected > 0 ? kExitSomeFailed : kExitOk;
 }

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/text_output.hpp"
 #include "pipeline/catalog/catalog.hpp"
 #include "pipeline/model/media_info_json.hpp"
 
@@ -170,24 +171,6 @@ std::variant<AssetQuery, UsageError> make_query(const InventoryArgs& a, bool run
   return q;
 }
 
-std::string human_bytes(std::uint64_t bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB"};
-  double v = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (v >= 1000 && unit + 1 < std::size(kUnits)) {
-    v /= 1000;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, kUnits[unit]);
-}
-
-std::string short_duration(double s) {
-  if (s < 60) return fmt::format("{:.1f}s", s);
-  const int total = static_cast<int>(std::lround(s));
-  return total >= 3600 ? fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
-                       : fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
 std::string size_column(const MediaInfo& m) {
   std::string out;
   if (m.picture) out = fmt::format("{}x{}", m.picture->upright_width, m.picture->upright_height);
@@ -226,21 +209,6 @@ SourceCounts count_sources(const std::vector<SourceRecord>& records) {
     if (r.outcome == SourceOutcome::kDuplicate) duplicates.insert(r.path);
   }
   return {static_cast<int>(all.size()), static_cast<int>(duplicates.size())};
-}
-
-/// Prints rows as aligned columns, the first row being the header.
-void print_columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += c + 1 < r.size() ? fmt::format("{:<{}}  ", r[c], width[c]) : r[c];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << '\n';
-  }
 }
 
 /// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.

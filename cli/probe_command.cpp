@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/text_output.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/stages/probe.hpp"
 
@@ -22,15 +23,6 @@ struct ProbeArgs {
   bool json = false;
   int threads = 2;
 };
-
-std::string short_duration(const MediaInfo& m) {
-  if (!m.duration_s) return "";
-  const double s = *m.duration_s;
-  if (s < 60) return fmt::format("{:.1f}s", s);
-  const int total = static_cast<int>(std::lround(s));
-  return total >= 3600 ? fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
-                       : fmt::format("{}:{:02}", total / 60, total % 60);
-}
 
 std::string format_column(const MediaInfo& m) {
   std::string out = m.container;
@@ -56,7 +48,7 @@ std::string size_column(const MediaInfo& m) {
 }
 
 std::string rate_column(const MediaInfo& m) {
-  std::string out = short_duration(m);
+  std::string out = m.duration_s ? short_duration(*m.duration_s) : std::string();
   if (m.frame_rate) {
     out += fmt::format(" {:.4g}fps", *m.frame_rate);
     if (m.variable_frame_rate) out += " vfr";
@@ -93,17 +85,7 @@ void print_table(const ProbeReport& report) {
     rows.push_back({e.path, kind, format_column(m), size_column(m), rate_column(m),
                     device_column(m), m.meta.capture_time, gps_column(m)});
   }
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += c + 1 < r.size() ? fmt::format("{:<{}}  ", r[c], width[c]) : r[c];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << '\n';
-  }
+  print_columns(rows);
   for (const ProbeEntry& e : report.entries) {
     if (e.info && e.info->telemetry && e.info->kind == MediaKind::kVideo) {
       const Telemetry& t = *e.info->telemetry;

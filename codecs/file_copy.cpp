@@ -161,13 +161,15 @@ Status fsync_dir(const std::string& dir) {
   return Ok{};
 }
 
-Status place_file(const std::string& from, const std::string& to) {
+Result<bool> place_file(const std::string& from, const std::string& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;
-    if (err == EEXIST) return make_error(ErrorCode::kIo, "destination already exists", to);
+    if (err == EEXIST) return false;
     return errno_error(err, "move into place", to);
   }
-  return fsync_dir(std::filesystem::path(to).parent_path().string());
+  if (Status st = fsync_dir(std::filesystem::path(to).parent_path().string()); !st)
+    return st.error();
+  return true;
 }
 
 }  // namespace saluran

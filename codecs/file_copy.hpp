@@ -28,8 +28,9 @@ Result<CopyResult> copy_and_hash(const std::string& src, const std::string& dst,
 Result<std::string> hash_file(const std::string& path);
 
 /// Renames `from` to `to` without replacing an existing `to` (RENAME_NOREPLACE), then fsyncs
-/// the folder of `to` so the name survives a power cut. Fails with kIo if `to` exists.
-Status place_file(const std::string& from, const std::string& to);
+/// the folder of `to` so the name survives a power cut. False (and nothing moved) when `to`
+/// already exists.
+Result<bool> place_file(const std::string& from, const std::string& to);
 
 /// fsyncs a folder, so entries created or renamed in it are durable.
 Status fsync_dir(const std::string& dir);

@@ -221,10 +221,9 @@ Result<std::string> IngestRunner::place_new(const std::string& tmp, const std::s
       }
       continue;
     }
-    Status placed = place_file(tmp, abs.string());
-    if (placed) return rel;
-    if (placed.error().message == "destination already exists") continue;
-    return placed.error();
+    Result<bool> placed = place_file(tmp, abs.string());
+    if (!placed) return placed.error();
+    if (*placed) return rel;  // else the name was taken a moment ago: try the next one
   }
   return make_error(ErrorCode::kIo, "too many files with the same name", folder.string());
 }
@@ -400,23 +399,14 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
     bytes_total_ += c.stat.size;
     candidates_.push_back(std::move(c));
   }
-  std::map<std::string, std::size_t> media_by_stem;
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    const std::string ext = lower_extension(candidates_[i].entry.path);
-    if (!is_sidecar_ext(ext) && candidates_[i].skipped_ok()) {
-      const fs::path p(candidates_[i].entry.path);
-      media_by_stem.emplace((p.parent_path() / p.stem()).string(), i);
-    }
-  }
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    Candidate& c = candidates_[i];
-    if (!is_sidecar_ext(lower_extension(c.entry.path)) || !c.skipped_ok()) continue;
-    const fs::path p(c.entry.path);
-    if (auto it = media_by_stem.find((p.parent_path() / p.stem()).string());
-        it != media_by_stem.end()) {
-      c.is_sidecar = true;
-      candidates_[it->second].sidecars.push_back(i);
-    }
+  std::vector<std::string> paths;
+  for (const Candidate& c : candidates_) paths.push_back(c.entry.path);
+  auto sidecar = [&](std::size_t i) { return is_sidecar_ext(lower_extension(paths[i])); };
+  for (const auto& [side, media] : pair_by_stem(
+           paths, [&](std::size_t i) { return candidates_[i].skipped_ok() && !sidecar(i); },
+           [&](std::size_t i) { return candidates_[i].skipped_ok() && sidecar(i); })) {
+    candidates_[side].is_sidecar = true;
+    candidates_[media].sidecars.push_back(side);
   }
   if (options_.on_event) {
     IngestEvent ev;

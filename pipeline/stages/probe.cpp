@@ -55,25 +55,6 @@ bool is_video_name(const std::string& path) {
   return std::any_of(std::begin(kVideo), std::end(kVideo), [&](const char* v) { return ext == v; });
 }
 
-// DJI writes DJI_0001.MP4 + DJI_0001.SRT: the SRT belongs to the video, not beside it in a list.
-std::map<std::size_t, std::size_t> pair_sidecars(const std::vector<ProbeEntry>& entries) {
-  std::map<std::string, std::size_t> videos;  // "dir/stem" -> index
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (entries[i].skipped.empty() && is_video_name(entries[i].path)) {
-      const fs::path p(entries[i].path);
-      videos.emplace((p.parent_path() / p.stem()).string(), i);
-    }
-  }
-  std::map<std::size_t, std::size_t> srt_to_video;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!entries[i].skipped.empty() || !is_srt_name(entries[i].path)) continue;
-    const fs::path p(entries[i].path);
-    if (auto it = videos.find((p.parent_path() / p.stem()).string()); it != videos.end())
-      srt_to_video.emplace(i, it->second);
-  }
-  return srt_to_video;
-}
-
 }  // namespace
 
 bool is_passed_over(const Error& error, bool explicit_file) {
@@ -159,7 +140,13 @@ ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOption
 
   // Attach DJI telemetry to its video and drop the SRT's own row.
   std::vector<bool> drop(entries.size(), false);
-  for (const auto& [srt, video] : pair_sidecars(entries)) {
+  // DJI writes DJI_0001.MP4 + DJI_0001.SRT: the SRT belongs to the video, not beside it.
+  std::vector<std::string> found;
+  for (const ProbeEntry& e : entries) found.push_back(e.path);
+  const auto srt_to_video = pair_by_stem(
+      found, [&](std::size_t i) { return entries[i].skipped.empty() && is_video_name(found[i]); },
+      [&](std::size_t i) { return entries[i].skipped.empty() && is_srt_name(found[i]); });
+  for (const auto& [srt, video] : srt_to_video) {
     ProbeEntry& v = entries[video];
     ProbeEntry& s = entries[srt];
     if (!v.info || !s.info || s.info->kind != MediaKind::kTelemetry) continue;

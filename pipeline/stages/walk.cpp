@@ -47,6 +47,25 @@ std::string lower_extension(const std::string& path) {
   return ext;
 }
 
+std::map<std::size_t, std::size_t> pair_by_stem(
+    const std::vector<std::string>& paths, const std::function<bool(std::size_t)>& is_main,
+    const std::function<bool(std::size_t)>& is_sidecar) {
+  auto stem_key = [&](std::size_t i) {
+    const fs::path p(paths[i]);
+    return (p.parent_path() / p.stem()).string();
+  };
+  std::map<std::string, std::size_t> mains;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (is_main(i)) mains.emplace(stem_key(i), i);
+  }
+  std::map<std::size_t, std::size_t> pairs;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (!is_sidecar(i)) continue;
+    if (auto it = mains.find(stem_key(i)); it != mains.end()) pairs.emplace(i, it->second);
+  }
+  return pairs;
+}
+
 std::vector<WalkEntry> walk_paths(const std::vector<std::string>& paths) {
   std::vector<WalkEntry> entries;
   for (const std::string& p : paths) {

@@ -17,6 +17,7 @@
 #include "pipeline/catalog/catalog.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace saluran {
 namespace {
@@ -29,25 +30,13 @@ using test::shell_quote;
 /// A fresh library folder under the system temp folder, removed at the end of the test.
 class TempLibrary {
  public:
-  TempLibrary() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    root_ = fs::temp_directory_path() /
-            fmt::format("saluran-inventory-test-{}-{}-{}", getpid(), stamp, counter++);
-    fs::create_directories(root_ / "library");
-  }
-  ~TempLibrary() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  TempLibrary(const TempLibrary&) = delete;
-  TempLibrary& operator=(const TempLibrary&) = delete;
+  TempLibrary() { fs::create_directories(root_.path() / "library"); }
   /// The folder holding the library (a command run here finds ./library).
-  const fs::path& root() const { return root_; }
-  std::string library() const { return (root_ / "library").string(); }
+  const fs::path& root() const { return root_.path(); }
+  std::string library() const { return root_ / "library"; }
 
  private:
-  fs::path root_;
+  test::TempDir root_{"saluran-inventory-test"};
 };
 
 Asset make_asset(int n, MediaKind kind, const std::string& library_path,

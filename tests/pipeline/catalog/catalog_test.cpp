@@ -2,6 +2,7 @@
 // and the JSON form of MediaInfo it keeps every probe fact in.
 
 #include "pipeline/catalog/catalog.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -25,27 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh folder under the system temp folder, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            fmt::format("saluran-catalog-test-{}-{}-{}", getpid(), stamp, counter++);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 struct SqliteClose {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
