@@ -26,6 +26,7 @@ struct IngestArgs {
   std::string operator_name;
   bool json = false;
   bool quiet = false;
+  int jobs = 3;
 };
 
 /// Renders ingest events: a status line on a terminal, plain lines or JSON lines otherwise.
@@ -109,6 +110,7 @@ int run_ingest(const IngestArgs& args) {
     options.library = env != nullptr && *env != '\0' ? env : "library";
   }
   options.operator_name = args.operator_name;
+  options.jobs = args.jobs;
   ProgressView view(isatty(STDERR_FILENO) != 0 && !args.json, args.json, args.quiet);
   options.on_event = [&view](const IngestEvent& ev) { view.on_event(ev); };
   Result<IngestReport> report = ingest(args.sources, options);
@@ -154,6 +156,9 @@ Runner add_ingest_command(CLI::App& app) {
                   "Library folder (default: $SALURAN_LIBRARY, else ./library)");
   sub->add_option("--operator", args->operator_name, "Who is ingesting (default: the OS user)");
   sub->add_flag("--json", args->json, "Write progress and outcomes as JSON lines on stdout");
+  sub->add_option("--jobs,-j", args->jobs, "Files probed and copied at once")
+      ->default_val(3)
+      ->check(CLI::Range(1, 16));
   sub->add_flag("--quiet,-q", args->quiet, "Only the summary and errors (when not a terminal)");
   return [args] { return run_ingest(*args); };
 }

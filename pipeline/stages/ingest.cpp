@@ -7,12 +7,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <random>
+#include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -97,11 +102,25 @@ std::optional<SourceStat> stat_source(const std::string& path) {
       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
-/// Everything one run needs, so the per-file steps stay small.
+/// What a worker learns about one file before the ingesting thread decides on it: its probe
+/// facts and, for media, its copy in the temporary folder with the content hash.
+struct Prepared {
+  std::optional<Result<MediaInfo>> info;
+  std::optional<Result<CopyResult>> copied;  ///< set when `info` is ok
+  std::string tmp;                           ///< the temporary copy, when `copied` is ok
+  std::uint64_t bytes_read = 0;              ///< already counted in the progress
+};
+
+/// Everything one run needs, so the per-file steps stay small. Workers probe and copy the next
+/// few files while this thread, in source order, decides on each (duplicate or new), places it
+/// and commits it: the catalog is only ever touched from this thread.
 class IngestRunner {
  public:
   IngestRunner(Catalog& catalog, const IngestOptions& options, std::string tmp_dir)
       : catalog_(catalog), options_(options), tmp_dir_(std::move(tmp_dir)) {}
+  IngestRunner(const IngestRunner&) = delete;
+  IngestRunner& operator=(const IngestRunner&) = delete;
+  ~IngestRunner() { stop_workers(); }
 
   Result<IngestReport> run(const std::vector<std::string>& sources);
 
@@ -111,18 +130,31 @@ class IngestRunner {
     SourceStat stat;
     std::vector<std::size_t> sidecars;  // indexes into candidates_
     bool is_sidecar = false;
+    std::optional<std::int64_t> unchanged_asset;  // ingested before, unchanged
     /// A readable regular file (not an error, not a skipped link).
     bool skipped_ok() const { return !entry.error && entry.skipped.empty(); }
   };
 
-  Status ingest_one(Candidate& c);
+  // Worker side.
+  void start_workers();
+  void stop_workers();
+  void worker_loop();
+  void prepare(const Candidate& c, Prepared& p);
+  Prepared& wait_prepared(std::size_t work_index);
+
+  // Ingesting-thread side.
+  Status finish_one(const Candidate& c, Prepared& p);
+  Status record_unchanged(const Candidate& c);
+  Status reject(SourceRecord rec, const Error& e, std::uint64_t already_counted = 0);
   Status handle_sidecars(const Candidate& c, std::int64_t asset_id, const std::string& media_rel,
                          bool copy);
   Result<std::string> place_new(const std::string& tmp, const std::string& hash,
-                                const std::string& folder_rel, const std::string& name,
-                                bool* adopted);
-  void record(SourceRecord rec, const std::string& detail, bool emit = true);
-  void emit_bytes(std::uint64_t current);
+                                const std::string& folder_rel, const std::string& name);
+  /// Counts a source, reports it and (unless add_asset already did) writes its source row.
+  Status record(SourceRecord rec, const std::string& detail, std::uint64_t already_counted = 0,
+                bool source_written = false);
+  void emit(const IngestEvent& ev);
+  IngestEvent progress_event(IngestEvent::Type type) const;
   Status fatal_if_library_error(const Error& e);
 
   Catalog& catalog_;
@@ -130,12 +162,43 @@ class IngestRunner {
   std::string tmp_dir_;
   IngestReport report_;
   std::vector<Candidate> candidates_;
-  std::size_t files_done_ = 0;
-  std::uint64_t bytes_done_ = 0;
+  std::vector<Prepared> prepared_;  // by candidate index
+  std::vector<std::size_t> work_;   // candidate indexes the workers prepare, in order
+  std::atomic<std::size_t> files_done_{0};
+  std::atomic<std::uint64_t> bytes_done_{0};
   std::uint64_t bytes_total_ = 0;
+
+  std::mutex mutex_;  // guards the fields below
+  std::condition_variable changed_;
+  std::size_t next_work_ = 0;  // next item a worker takes
+  std::size_t consumed_ = 0;   // items the ingesting thread has taken
+  std::vector<bool> ready_;    // by work index
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+  std::mutex event_mutex_;  // on_event is called from one thread at a time
 };
 
-void IngestRunner::record(SourceRecord rec, const std::string& detail, bool emit) {
+void IngestRunner::emit(const IngestEvent& ev) {
+  if (!options_.on_event) return;
+  std::lock_guard lock(event_mutex_);
+  options_.on_event(ev);
+}
+
+IngestEvent IngestRunner::progress_event(IngestEvent::Type type) const {
+  IngestEvent ev;
+  ev.type = type;
+  ev.files_done = files_done_;
+  ev.files_total = candidates_.size();
+  ev.bytes_done = std::min(bytes_done_.load(), bytes_total_);
+  ev.bytes_total = bytes_total_;
+  return ev;
+}
+
+Status IngestRunner::record(SourceRecord rec, const std::string& detail,
+                            std::uint64_t already_counted, bool source_written) {
+  if (!source_written) {
+    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
+  }
   IngestRun& run = report_.run;
   switch (rec.outcome) {
     case SourceOutcome::kCopied:
@@ -157,32 +220,25 @@ void IngestRunner::record(SourceRecord rec, const std::string& detail, bool emit
     case SourceOutcome::kSidecar:
       break;
   }
-  bytes_done_ += rec.size;
+  bytes_done_ += rec.size - std::min(rec.size, already_counted);
   ++files_done_;
-  if (emit && options_.on_event) {
-    IngestEvent ev;
-    ev.type = IngestEvent::Type::kFileDone;
-    ev.files_done = files_done_;
-    ev.files_total = candidates_.size();
-    ev.bytes_done = bytes_done_;
-    ev.bytes_total = bytes_total_;
-    ev.path = rec.path;
-    ev.outcome = rec.outcome;
-    ev.detail = detail;
-    options_.on_event(ev);
-  }
+  IngestEvent ev = progress_event(IngestEvent::Type::kFileDone);
+  ev.path = rec.path;
+  ev.outcome = rec.outcome;
+  ev.detail = detail;
+  emit(ev);
   report_.sources.push_back(std::move(rec));
+  return Ok{};
 }
 
-void IngestRunner::emit_bytes(std::uint64_t current) {
-  if (!options_.on_event) return;
-  IngestEvent ev;
-  ev.type = IngestEvent::Type::kBytes;
-  ev.files_done = files_done_;
-  ev.files_total = candidates_.size();
-  ev.bytes_done = bytes_done_ + current;
-  ev.bytes_total = bytes_total_;
-  options_.on_event(ev);
+Status IngestRunner::reject(SourceRecord rec, const Error& e, std::uint64_t already_counted) {
+  rec.outcome = SourceOutcome::kRejected;
+  rec.reason = e.message;
+  if (Status st = catalog_.add_rejection(
+          {report_.run.id, rec.path, std::string(error_code_name(e.code)), e.message});
+      !st)
+    return st;
+  return record(std::move(rec), e.message, already_counted);
 }
 
 // A failure writing into the library (full disk, no permission, catalog error) would fail for
@@ -192,10 +248,72 @@ Status IngestRunner::fatal_if_library_error(const Error& e) {
   return Ok{};
 }
 
+void IngestRunner::prepare(const Candidate& c, Prepared& p) {
+  // Identify by content first, so non-media is never copied.
+  p.info = probe_file(c.entry.path, options_.limits);
+  if (!*p.info) return;
+  // One read: hash while copying into the library's temporary folder.
+  p.tmp = tmp_dir_ + "/" + random_token() + ".part";
+  std::uint64_t counted = 0;
+  p.copied = copy_and_hash(c.entry.path, p.tmp, [&](std::uint64_t n) {
+    bytes_done_ += n - counted;
+    counted = n;
+    emit(progress_event(IngestEvent::Type::kBytes));
+  });
+  p.bytes_read = counted;
+}
+
+void IngestRunner::worker_loop() {
+  std::unique_lock lock(mutex_);
+  // A few files ahead of the ingesting thread at most: bounded temporary space and memory.
+  const std::size_t window = static_cast<std::size_t>(options_.jobs) + 2;
+  for (;;) {
+    changed_.wait(lock, [&] {
+      return stop_ || next_work_ >= work_.size() || next_work_ < consumed_ + window;
+    });
+    if (stop_ || next_work_ >= work_.size()) return;
+    const std::size_t k = next_work_++;
+    lock.unlock();
+    prepare(candidates_[work_[k]], prepared_[work_[k]]);
+    lock.lock();
+    ready_[k] = true;
+    changed_.notify_all();
+  }
+}
+
+void IngestRunner::start_workers() {
+  ready_.assign(work_.size(), false);
+  const int jobs = std::clamp(options_.jobs, 1, 16);
+  for (int i = 0; i < jobs && static_cast<std::size_t>(i) < work_.size(); ++i)
+    workers_.emplace_back([this] { worker_loop(); });
+}
+
+void IngestRunner::stop_workers() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  // Copies prepared but never placed (the run stopped early) are not left behind.
+  for (Prepared& p : prepared_) {
+    if (!p.tmp.empty()) ::unlink(p.tmp.c_str());
+    p.tmp.clear();
+  }
+}
+
+Prepared& IngestRunner::wait_prepared(std::size_t work_index) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return ready_[work_index]; });
+  consumed_ = work_index + 1;
+  changed_.notify_all();
+  return prepared_[work_[work_index]];
+}
+
 Result<std::string> IngestRunner::place_new(const std::string& tmp, const std::string& hash,
-                                            const std::string& folder_rel, const std::string& name,
-                                            bool* adopted) {
-  *adopted = false;
+                                            const std::string& folder_rel,
+                                            const std::string& name) {
   const fs::path folder = fs::path(options_.library) / folder_rel;
   std::error_code ec;
   fs::create_directories(folder, ec);
@@ -216,7 +334,6 @@ Result<std::string> IngestRunner::place_new(const std::string& tmp, const std::s
       Result<std::string> there = hash_file(abs.string());
       if (there && *there == hash) {
         ::unlink(tmp.c_str());
-        *adopted = true;
         return rel;
       }
       continue;
@@ -239,20 +356,12 @@ Status IngestRunner::handle_sidecars(const Candidate& c, std::int64_t asset_id,
       Result<CopyResult> copied = copy_and_hash(s.entry.path, tmp);
       if (!copied) {
         if (Status f = fatal_if_library_error(copied.error()); !f) return f;
-        rec.outcome = SourceOutcome::kRejected;
-        rec.reason = copied.error().message;
-        (void)catalog_.add_rejection({report_.run.id, s.entry.path,
-                                      std::string(error_code_name(copied.error().code)),
-                                      copied.error().message});
-        (void)catalog_.add_source(rec, report_.run.id);
-        record(rec, rec.reason);
+        if (Status st = reject(rec, copied.error()); !st) return st;
         continue;
       }
       const fs::path media(media_rel);
       const std::string name = media.stem().string() + fs::path(s.entry.path).extension().string();
-      bool adopted = false;
-      Result<std::string> rel =
-          place_new(tmp, copied->hash, media.parent_path().string(), name, &adopted);
+      Result<std::string> rel = place_new(tmp, copied->hash, media.parent_path().string(), name);
       if (!rel) {
         ::unlink(tmp.c_str());
         return rel.error();
@@ -260,82 +369,60 @@ Status IngestRunner::handle_sidecars(const Candidate& c, std::int64_t asset_id,
       if (Status st = catalog_.add_sidecar(asset_id, *rel); !st) return st;
       rec.reason = *rel;
     }
-    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
-    record(rec, rec.reason);
+    if (Status st = record(rec, rec.reason); !st) return st;
   }
   return Ok{};
 }
 
-Status IngestRunner::ingest_one(Candidate& c) {
+Status IngestRunner::record_unchanged(const Candidate& c) {
+  const std::int64_t known = *c.unchanged_asset;
+  if (Status st =
+          record({c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kUnchanged, known, {}},
+                 "already in the library");
+      !st)
+    return st;
+  for (std::size_t idx : c.sidecars) {
+    const Candidate& s = candidates_[idx];
+    if (Status st = record(
+            {s.entry.path, s.stat.size, s.stat.mtime_ns, SourceOutcome::kUnchanged, known, {}},
+            "already in the library");
+        !st)
+      return st;
+  }
+  return Ok{};
+}
+
+Status IngestRunner::finish_one(const Candidate& c, Prepared& p) {
   const std::string& path = c.entry.path;
   SourceRecord rec{path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kCopied, 0, {}};
-
-  std::int64_t known = 0;
-  Result<bool> unchanged = catalog_.source_unchanged(path, c.stat.size, c.stat.mtime_ns, &known);
-  if (!unchanged) return unchanged.error();
-  if (*unchanged) {
-    rec.outcome = SourceOutcome::kUnchanged;
-    rec.asset_id = known;
-    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
-    record(rec, "already in the library");
+  if (!*p.info) {
+    const Error& e = p.info->error();
+    if (!is_passed_over(e, c.entry.explicit_file)) {
+      if (Status st = reject(rec, e); !st) return st;
+    } else {
+      rec.outcome = SourceOutcome::kSkipped;
+      rec.reason = kNotMediaReason;
+      if (Status st = record(rec, rec.reason); !st) return st;
+    }
+    // Sidecars of a file that was not taken are not taken on their own either.
     for (std::size_t idx : c.sidecars) {
       const Candidate& s = candidates_[idx];
-      SourceRecord srec{s.entry.path, s.stat.size, s.stat.mtime_ns, SourceOutcome::kUnchanged,
-                        known,        {}};
-      if (Status st = catalog_.add_source(srec, report_.run.id); !st) return st;
-      record(srec, "already in the library");
-    }
-    return Ok{};
-  }
-
-  // Identify by content first, so non-media is never copied.
-  Result<MediaInfo> info = probe_file(path, options_.limits);
-  if (!info) {
-    const Error& e = info.error();
-    const bool not_media = is_passed_over(e, c.entry.explicit_file);
-    rec.outcome = not_media ? SourceOutcome::kSkipped : SourceOutcome::kRejected;
-    rec.reason = not_media ? kNotMediaReason : e.message;
-    if (!not_media) {
-      if (Status st = catalog_.add_rejection(
-              {report_.run.id, path, std::string(error_code_name(e.code)), e.message});
+      const std::string why = "sidecar of a file that was not taken";
+      if (Status st = record(
+              {s.entry.path, s.stat.size, s.stat.mtime_ns, SourceOutcome::kSkipped, 0, why}, why);
           !st)
         return st;
     }
-    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
-    record(rec, rec.reason);
-    // Sidecars of a rejected file are not taken on their own either.
-    for (std::size_t idx : c.sidecars) {
-      const Candidate& s = candidates_[idx];
-      SourceRecord srec{s.entry.path,
-                        s.stat.size,
-                        s.stat.mtime_ns,
-                        SourceOutcome::kSkipped,
-                        0,
-                        "sidecar of a file that was not taken"};
-      if (Status st = catalog_.add_source(srec, report_.run.id); !st) return st;
-      record(srec, srec.reason);
-    }
     return Ok{};
   }
-
-  // One read: hash while copying into the library's temporary folder.
-  const std::string tmp = tmp_dir_ + "/" + random_token() + ".part";
-  Result<CopyResult> copied = copy_and_hash(path, tmp, [this](std::uint64_t n) { emit_bytes(n); });
-  if (!copied) {
-    if (Status f = fatal_if_library_error(copied.error()); !f) return f;
-    rec.outcome = SourceOutcome::kRejected;
-    rec.reason = copied.error().message;
-    if (Status st = catalog_.add_rejection({report_.run.id, path,
-                                            std::string(error_code_name(copied.error().code)),
-                                            copied.error().message});
-        !st)
-      return st;
-    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
-    record(rec, rec.reason);
-    return Ok{};
+  if (!*p.copied) {
+    if (Status f = fatal_if_library_error(p.copied->error()); !f) return f;
+    return reject(rec, p.copied->error(), p.bytes_read);
   }
+  const std::string tmp = std::exchange(p.tmp, std::string());
+  const CopyResult& copied = p.copied->value();
 
-  Result<std::optional<Asset>> existing = catalog_.find_asset_by_hash(copied->hash);
+  Result<std::optional<Asset>> existing = catalog_.find_asset_by_hash(copied.hash);
   if (!existing) {
     ::unlink(tmp.c_str());
     return existing.error();
@@ -344,28 +431,28 @@ Status IngestRunner::ingest_one(Candidate& c) {
     ::unlink(tmp.c_str());
     rec.outcome = SourceOutcome::kDuplicate;
     rec.asset_id = (*existing)->id;
-    if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st;
-    record(rec, (*existing)->library_path);
+    if (Status st = record(rec, (*existing)->library_path, p.bytes_read); !st) return st;
     return handle_sidecars(c, rec.asset_id, (*existing)->library_path, false);
   }
 
   Asset asset;
-  asset.hash = copied->hash;
-  asset.info = std::move(info.value());
+  asset.hash = copied.hash;
+  asset.info = std::move(p.info->value());
   asset.ingest_run = report_.run.id;
   const std::string folder = library_folder(asset.info, day_of_mtime(c.stat.mtime_ns));
-  bool adopted = false;
   Result<std::string> rel =
-      place_new(tmp, asset.hash, folder, safe_name(fs::path(path).filename().string()), &adopted);
+      place_new(tmp, asset.hash, folder, safe_name(fs::path(path).filename().string()));
   if (!rel) {
     ::unlink(tmp.c_str());
     return rel.error();
   }
   asset.library_path = *rel;
+  // add_asset writes the asset and its source row in one transaction.
   Result<std::int64_t> id = catalog_.add_asset(asset, rec, report_.run.id);
   if (!id) return id.error();
   rec.asset_id = *id;
-  record(rec, asset.library_path);
+  if (Status st = record(rec, asset.library_path, p.bytes_read, /*source_written=*/true); !st)
+    return st;
   return handle_sidecars(c, *id, asset.library_path, true);
 }
 
@@ -408,51 +495,52 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
     candidates_[side].is_sidecar = true;
     candidates_[media].sidecars.push_back(side);
   }
-  if (options_.on_event) {
-    IngestEvent ev;
-    ev.type = IngestEvent::Type::kStart;
-    ev.files_total = candidates_.size();
-    ev.bytes_total = bytes_total_;
-    options_.on_event(ev);
-  }
-
-  for (Candidate& c : candidates_) {
-    if (c.is_sidecar) continue;
-    if (c.entry.error || !c.entry.skipped.empty()) {
-      SourceRecord rec{c.entry.path,
-                       c.stat.size,
-                       c.stat.mtime_ns,
-                       c.entry.error ? SourceOutcome::kRejected : SourceOutcome::kSkipped,
-                       0,
-                       c.entry.error ? c.entry.error->message : c.entry.skipped};
-      if (c.entry.error) {
-        if (Status st = catalog_.add_rejection({report_.run.id, c.entry.path,
-                                                std::string(error_code_name(c.entry.error->code)),
-                                                c.entry.error->message});
-            !st)
-          return st.error();
-      }
-      if (Status st = catalog_.add_source(rec, report_.run.id); !st) return st.error();
-      record(rec, rec.reason);
-      continue;
+  // Sources ingested before and unchanged since are not read again; the rest is work.
+  for (std::size_t i = 0; i < candidates_.size(); ++i) {
+    Candidate& c = candidates_[i];
+    if (c.is_sidecar || !c.skipped_ok()) continue;
+    std::int64_t known = 0;
+    Result<bool> unchanged =
+        catalog_.source_unchanged(c.entry.path, c.stat.size, c.stat.mtime_ns, &known);
+    if (!unchanged) return unchanged.error();
+    if (*unchanged) {
+      c.unchanged_asset = known;
+    } else {
+      work_.push_back(i);
     }
-    if (Status st = ingest_one(c); !st) {
+  }
+  prepared_.resize(candidates_.size());
+  emit(progress_event(IngestEvent::Type::kStart));
+  start_workers();
+
+  std::size_t next_work = 0;
+  for (std::size_t i = 0; i < candidates_.size(); ++i) {
+    const Candidate& c = candidates_[i];
+    Status st = Ok{};
+    if (c.is_sidecar) continue;
+    if (c.entry.error) {
+      st = reject({c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kRejected, 0, {}},
+                  *c.entry.error);
+    } else if (!c.entry.skipped.empty()) {
+      st = record(
+          {c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kSkipped, 0, c.entry.skipped},
+          c.entry.skipped);
+    } else if (c.unchanged_asset) {
+      st = record_unchanged(c);
+    } else {
+      st = finish_one(c, wait_prepared(next_work++));
+    }
+    if (!st) {
+      stop_workers();
       report_.run.finished_at.clear();
       (void)catalog_.finish_run(report_.run);
       return st.error();
     }
   }
+  stop_workers();
   report_.run.finished_at = utc_now();
   if (Status st = catalog_.finish_run(report_.run); !st) return st.error();
-  if (options_.on_event) {
-    IngestEvent ev;
-    ev.type = IngestEvent::Type::kFinish;
-    ev.files_done = files_done_;
-    ev.files_total = candidates_.size();
-    ev.bytes_done = bytes_done_;
-    ev.bytes_total = bytes_total_;
-    options_.on_event(ev);
-  }
+  emit(progress_event(IngestEvent::Type::kFinish));
   return report_;
 }
 

@@ -45,7 +45,10 @@ struct IngestOptions {
   std::string library;        ///< library root; created when missing
   std::string operator_name;  ///< who; defaults to the OS user
   InputLimits limits;
-  /// Called on the ingesting thread; keep it cheap.
+  /// Files probed and copied at once (worker threads): while one waits for the disk, another
+  /// checks a photo. 3 measured best on 2 cores (bench/ingest).
+  int jobs = 3;
+  /// Called from one thread at a time (the ingesting thread or a worker); keep it cheap.
   std::function<void(const IngestEvent&)> on_event;
 };
 
