@@ -13,8 +13,9 @@
 namespace saluran {
 
 /// Probes a photo already read into memory. Dimensions are checked against `limits` from the
-/// header before anything is decoded. A JPEG's compressed data is also checked end to end at
-/// 1/8 scale (cheap), so a truncated or damaged JPEG is reported here rather than at render.
+/// header before anything is decoded. A JPEG's markers are walked to its end-of-image marker;
+/// one without it is decoded at 1/8 scale, so a truncated copy is reported here (an error)
+/// while a complete file that lacks only the marker is read (with a warning).
 /// `path` names the file in errors; `format` comes from sniff_image.
 Result<MediaInfo> probe_photo(std::span<const std::uint8_t> data, ImageFormat format,
                               const std::string& path, const InputLimits& limits);
