@@ -27,4 +27,13 @@ Runner add_inventory_command(CLI::App& app);
 /// `saluran ingest SRC... [--library DIR]`
 Runner add_ingest_command(CLI::App& app);
 
+/// `saluran check FILE... --preset P [--presets DIR] [--json]`
+Runner add_check_command(CLI::App& app);
+
+/// `saluran render INPUT... --preset P[,P...] -o OUTDIR`
+Runner add_render_command(CLI::App& app);
+
+/// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
+Runner add_presets_command(CLI::App& app);
+
 }  // namespace saluran::cli

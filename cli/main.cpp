@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_probe_command(app));
   add(saluran::cli::add_ingest_command(app));
   add(saluran::cli::add_inventory_command(app));
+  add(saluran::cli::add_check_command(app));
+  add(saluran::cli::add_render_command(app));
+  add(saluran::cli::add_presets_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -36,6 +36,8 @@ using FramePtr = std::unique_ptr<AVFrame, FreeByAddress<av_frame_free>>;
 using PacketPtr = std::unique_ptr<AVPacket, FreeByAddress<av_packet_free>>;
 /// A decoder or encoder context.
 using CodecContextPtr = std::unique_ptr<AVCodecContext, FreeByAddress<avcodec_free_context>>;
+/// Owns codec parameters.
+using CodecParamsPtr = std::unique_ptr<AVCodecParameters, FreeByAddress<avcodec_parameters_free>>;
 /// A demuxer context opened with avformat_open_input.
 using InputFormatPtr = std::unique_ptr<AVFormatContext, FreeByAddress<avformat_close_input>>;
 /// A muxer context made with avformat_alloc_output_context2.

@@ -34,6 +34,7 @@ struct PictureInfo {
   std::string pixel_format;    ///< FFmpeg name ("yuv420p10le") or "rgb"/"rgba"/"gray"
   std::string color_transfer;  ///< "bt709", "smpte2084", "arib-std-b67", ... when tagged
   std::string hdr;             ///< "hlg", "pq" or empty for SDR
+  bool interlaced = false;     ///< video stored as fields (needs deinterlacing)
 };
 
 /// Audio stream facts.

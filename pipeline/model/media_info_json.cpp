@@ -57,6 +57,7 @@ nlohmann::json picture_json(const PictureInfo& p) {
                    {"upright_height", p.upright_height},
                    {"rotation", p.rotation},
                    {"mirrored", p.mirrored},
+                   {"interlaced", p.interlaced},
                    {"pixel_aspect", std::to_string(p.sar_num) + ":" + std::to_string(p.sar_den)},
                    {"bit_depth", p.bit_depth}};
   if (!p.profile.empty()) j["profile"] = p.profile;
@@ -198,6 +199,7 @@ PictureInfo picture_from_json(const nlohmann::json& j) {
   p.upright_height = j.at("upright_height").get<int>();
   p.rotation = j.at("rotation").get<int>();
   p.mirrored = j.at("mirrored").get<bool>();
+  p.interlaced = j.value("interlaced", false);
   p.orientation = optional_field<int>(j, "exif_orientation").value_or(1);
   parse_pixel_aspect(j.at("pixel_aspect").get<std::string>(), p.sar_num, p.sar_den);
   p.bit_depth = j.at("bit_depth").get<int>();

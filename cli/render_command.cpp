@@ -1,0 +1,181 @@
+// `saluran render`: every channel's version of each input from one decode (SOP step 4).
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/text_output.hpp"
+#include "pipeline/presets/preset_catalog.hpp"
+#include "pipeline/stages/render.hpp"
+#include "pipeline/stages/render_manifest.hpp"
+
+namespace saluran::cli {
+namespace {
+
+struct RenderArgs {
+  std::vector<std::string> inputs;
+  std::vector<std::string> presets;
+  std::string out_dir;
+  std::string presets_dir;
+  std::optional<double> start;
+  std::optional<double> duration;
+  std::optional<double> fade_in;
+  std::optional<double> fade_out;
+  bool force = false;
+  bool json = false;
+  bool quiet = false;
+};
+
+/// A progress line on a terminal; one line per rendition otherwise.
+class RenderView {
+ public:
+  RenderView(bool tty, bool json, bool quiet) : tty_(tty), json_(json), quiet_(quiet) {}
+
+  void on_event(const RenderEvent& ev) {
+    switch (ev.kind) {
+      case RenderEvent::Kind::kInputStart:
+        duration_ = ev.duration_s;
+        if (tty_) std::fprintf(stderr, "\r\033[Krender %s", ev.input.c_str());
+        break;
+      case RenderEvent::Kind::kProgress:
+        if (tty_ && duration_ > 0) {
+          std::fprintf(stderr, "\r\033[Krender %s  %s / %s (%.0f%%)", ev.input.c_str(),
+                       clock_text(ev.position_s).c_str(), clock_text(duration_).c_str(),
+                       100.0 * std::min(1.0, ev.position_s / duration_));
+        }
+        break;
+      case RenderEvent::Kind::kRendition: {
+        if (tty_) std::fprintf(stderr, "\r\033[K");
+        const RenditionResult& r = *ev.rendition;
+        if (r.status == "failed") {
+          std::cerr << fmt::format("error: {} ({}): {}\n", r.input, r.preset,
+                                   r.error ? r.error->to_string() : "failed");
+          break;
+        }
+        if (json_ || quiet_) break;
+        std::string extra;
+        if (r.check && r.check->loudness) {
+          extra = fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
+                              r.check->loudness->true_peak_dbtp);
+        }
+        std::cout << fmt::format("{:<10} {}{}\n", r.status, r.output, extra) << std::flush;
+        break;
+      }
+      case RenderEvent::Kind::kInputDone:
+        if (tty_) std::fprintf(stderr, "\r\033[K");
+        if (json_) std::cout << input_report_to_json(*ev.report).dump() << '\n' << std::flush;
+        if (ev.report->error && ev.report->renditions.empty())
+          std::cerr << "error: " << ev.report->error->to_string() << '\n';
+        if (!ev.report->damaged.empty() && !json_) {
+          for (const auto& d : ev.report->damaged) {
+            std::cerr << fmt::format("warning: {}: damaged pictures or sound concealed at {}-{}\n",
+                                     ev.report->input, clock_text(d.start_s), clock_text(d.end_s));
+          }
+        }
+        break;
+    }
+  }
+
+ private:
+  bool tty_;
+  bool json_;
+  bool quiet_;
+  double duration_ = 0;
+};
+
+int run_render(const RenderArgs& args) {
+  auto catalog = PresetCatalog::load(
+      args.presets_dir.empty() ? user_presets_dir() : std::filesystem::path(args.presets_dir));
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().to_string() << '\n';
+    return kExitFatal;
+  }
+  // The whole plan is checked before the first file is decoded (DESIGN.md rule 4).
+  RenderOptions opt;
+  for (const std::string& name : args.presets) {
+    auto preset = catalog->get(name);
+    if (!preset) {
+      std::cerr << "error: " << preset.error().to_string() << '\n';
+      if (catalog->file_of(name).empty()) {
+        std::string names;
+        for (const auto& n : catalog->names()) names += (names.empty() ? "" : ", ") + n;
+        std::cerr << "known presets: " << names << '\n';
+      }
+      return kExitUsage;
+    }
+    opt.presets.push_back(std::move(*preset));
+  }
+  opt.out_dir = args.out_dir;
+  opt.force = args.force;
+  opt.overrides.start_s = args.start;
+  opt.overrides.duration_s = args.duration;
+  opt.overrides.fade_in_s = args.fade_in;
+  opt.overrides.fade_out_s = args.fade_out;
+  RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
+  opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
+  const std::vector<InputReport> reports = render(args.inputs, opt);
+  int made = 0, current = 0, failed = 0;
+  for (const InputReport& r : reports) {
+    for (const RenditionResult& x : r.renditions) {
+      if (x.status == "made")
+        ++made;
+      else if (x.status == "up-to-date")
+        ++current;
+      else
+        ++failed;
+    }
+    if (r.renditions.empty() && r.error) ++failed;
+  }
+  if (!args.json && !args.quiet) {
+    std::cout << fmt::format("{} made, {} up to date, {} failed -> {}\n", made, current, failed,
+                             args.out_dir);
+  }
+  return failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace
+
+Runner add_render_command(CLI::App& app) {
+  auto args = std::make_shared<RenderArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "render",
+      "Make each channel's version of every INPUT from one decode of it: the video for YouTube,\n"
+      "Instagram, Facebook, X and the website, and the radio clip at broadcast loudness.\n"
+      "Each output is checked against its channel's limits before it gets its final name,\n"
+      "<input-stem>.<preset>.<ext>, in OUTDIR; OUTDIR/saluran-manifest.json records what was\n"
+      "made from what, with which settings, and every check. Outputs already made from the same\n"
+      "input with the same settings are not made again, so an interrupted run can simply be run\n"
+      "again. See 'saluran presets list' for the presets.");
+  sub->add_option("inputs", args->inputs, "Video or audio files")->required();
+  sub->add_option("-p,--preset", args->presets,
+                  "Presets to render, comma-separated (youtube,x-video)")
+      ->required()
+      ->delimiter(',');
+  sub->add_option("-o,--out", args->out_dir, "Output folder (created when missing)")->required();
+  sub->add_option("--presets", args->presets_dir,
+                  "Folder of user presets (default $SALURAN_PRESETS or ~/.config/saluran/presets)");
+  sub->add_option("--start", args->start, "Start this many seconds into the input")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--duration", args->duration, "Make outputs this many seconds long at most")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--fade-in", args->fade_in, "Fade in over this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--fade-out", args->fade_out, "Fade out over this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--force", args->force, "Make every output again, even when up to date");
+  sub->add_flag("--json", args->json, "One JSON report per input on standard output");
+  sub->add_flag("-q,--quiet", args->quiet, "Print only errors and the summary line");
+  return [args] { return run_render(*args); };
+}
+
+}  // namespace saluran::cli

@@ -1,0 +1,123 @@
+#include "codecs/av/av_output.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "codecs/av/av_error.hpp"
+#include "codecs/av/av_inc.hpp"
+#include "codecs/file_bytes.hpp"
+#include "codecs/file_copy.hpp"
+
+namespace saluran::av {
+
+Result<std::unique_ptr<OutputFile>> OutputFile::create(const std::string& final_path,
+                                                       const std::string& format) {
+  std::unique_ptr<OutputFile> out(new OutputFile());
+  out->final_path_ = final_path;
+  out->format_ = format;
+  const std::filesystem::path p(final_path);
+  // A dot name with the process id: never taken for a finished output, never shared by two
+  // runs, and swept by the next run of the same folder (render removes stale *.part files).
+  out->temp_path_ =
+      (p.parent_path() / fmt::format(".{}.{}.part", p.filename().string(), ::getpid())).string();
+  AVFormatContext* raw = nullptr;
+  if (auto st = check_av(
+          avformat_alloc_output_context2(&raw, nullptr, format.c_str(), out->temp_path_.c_str()),
+          "avformat_alloc_output_context2", final_path);
+      !st)
+    return st.error();
+  out->ctx_.reset(raw);
+  return out;
+}
+
+OutputFile::~OutputFile() {
+  if (!finished_) abandon();
+}
+
+bool OutputFile::wants_global_header() const {
+  return (ctx_->oformat->flags & AVFMT_GLOBALHEADER) != 0;
+}
+
+Result<int> OutputFile::add_stream(const AVCodecContext* enc) {
+  AVStream* st = avformat_new_stream(ctx_.get(), nullptr);
+  if (st == nullptr) return make_error(ErrorCode::kExternal, "out of memory", final_path_);
+  if (auto s = check_av(avcodec_parameters_from_context(st->codecpar, enc),
+                        "avcodec_parameters_from_context", final_path_);
+      !s)
+    return s.error();
+  st->time_base = enc->time_base;
+  if (enc->codec_type == AVMEDIA_TYPE_VIDEO) {
+    st->avg_frame_rate = enc->framerate;
+    st->sample_aspect_ratio = enc->sample_aspect_ratio;
+  }
+  return st->index;
+}
+
+Status OutputFile::start() {
+  if (!(ctx_->oformat->flags & AVFMT_NOFILE)) {
+    // "file:" keeps a folder name with a colon from being read as a protocol.
+    const std::string url = "file:" + temp_path_;
+    if (auto st =
+            check_av(avio_open(&ctx_->pb, url.c_str(), AVIO_FLAG_WRITE), "avio_open", final_path_);
+        !st)
+      return st.error();
+  }
+  Dictionary opts;
+  if (format_ == "mp4" || format_ == "mov") {
+    opts.set("movflags", "+faststart");
+    opts.set("use_editlist", "0");
+  }
+  if (auto st = check_av(avformat_write_header(ctx_.get(), opts.slot()), "avformat_write_header",
+                         final_path_);
+      !st)
+    return st.error();
+  started_ = true;
+  return Ok{};
+}
+
+Status OutputFile::write(int index, AVPacket* pkt, const AVCodecContext* enc) {
+  std::lock_guard lock(mutex_);
+  pkt->stream_index = index;
+  av_packet_rescale_ts(pkt, enc->time_base, ctx_->streams[index]->time_base);
+  return check_av(av_interleaved_write_frame(ctx_.get(), pkt), "av_interleaved_write_frame",
+                  final_path_);
+}
+
+Status OutputFile::finish() {
+  std::lock_guard lock(mutex_);
+  if (!started_) return make_error(ErrorCode::kExternal, "output was never started", final_path_);
+  if (auto st = check_av(av_write_trailer(ctx_.get()), "av_write_trailer", final_path_); !st)
+    return st.error();
+  if (ctx_->pb != nullptr) {
+    if (auto st = check_av(avio_closep(&ctx_->pb), "avio_closep", final_path_); !st)
+      return st.error();
+  }
+  // The data must be on disk before the rename makes it an output (crash safety).
+  const int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(errno, "open", temp_path_);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return errno_error(err, "fsync", temp_path_);
+  finished_ = true;
+  return Ok{};
+}
+
+Status OutputFile::commit() {
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
+    return errno_error(errno, "rename", final_path_);
+  return fsync_dir(std::filesystem::path(final_path_).parent_path().string());
+}
+
+void OutputFile::abandon() {
+  if (ctx_ && ctx_->pb != nullptr) avio_closep(&ctx_->pb);
+  std::error_code ec;
+  std::filesystem::remove(temp_path_, ec);
+  finished_ = true;
+}
+
+}  // namespace saluran::av

@@ -1,0 +1,99 @@
+#pragma once
+// One demux and one decode of an input feeding every rendition of it (DESIGN.md rule 7).
+//
+// Decoded frames are shared by reference (av_frame_ref), never copied, into one bounded queue
+// per *branch*: a branch is one filter chain on its own thread, and renditions whose chains
+// are the same (web-video and x-video are both 1280x720 at the source rate) share it, so the
+// picture is scaled once and handed to each of their encoders. Audio with a loudness target
+// is measured while it is spooled to a temporary file, then gained, limited and encoded in a
+// second pass over the spool: one decode, memory flat however long the input.
+//
+//   std::vector<av::TranscodeOutput> outs = {...};      // from the render plans
+//   auto result = av::transcode("C0001.MP4", outs, {.on_progress = show});
+//   result.outputs[0].file->commit();                    // after checking it
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/audio/loudness_meter.hpp"
+#include "codecs/av/av_encode.hpp"
+#include "codecs/av/av_output.hpp"
+#include "codecs/input_limits.hpp"
+#include "pipeline/model/error.hpp"
+
+namespace saluran::av {
+
+/// The picture half of an output.
+struct TranscodeVideo {
+  std::string filter;  ///< from the decoded frame to the encoder
+  H264Settings encoder;
+};
+
+/// Loudness normalisation of an audio output (EBU R128).
+struct LoudnessTarget {
+  double lufs = -23.0;
+  double true_peak_dbtp = -1.0;    ///< the ceiling the file must keep
+  double limiter_margin_db = 0.1;  ///< the limiter aims this far under (lossy codecs overshoot)
+};
+
+/// The sound half of an output.
+struct TranscodeAudio {
+  std::string filter;  ///< from the decoded frame to the encoder (or the meter)
+  AudioEncodeSettings encoder;
+  std::optional<LoudnessTarget> loudness;
+};
+
+/// One file to make.
+struct TranscodeOutput {
+  std::string path;    ///< the final name; written as a temporary file until committed
+  std::string format;  ///< muxer: "mp4", "mp3", "wav"
+  std::optional<TranscodeVideo> video;
+  std::optional<TranscodeAudio> audio;
+};
+
+/// A stretch of the input whose pictures or sound were damaged and concealed.
+struct TimeRange {
+  double start_s = 0;
+  double end_s = 0;
+};
+
+/// What happened to one output.
+struct OutputOutcome {
+  std::unique_ptr<OutputFile> file;  ///< finished temporary file; null when it failed
+  std::optional<Error> error;
+  std::optional<Loudness> source_loudness;     ///< the sound before gain (loudness outputs)
+  std::optional<Loudness> processed_loudness;  ///< after gain and limiter, before encoding
+  double gain_db = 0;
+  bool limited = false;
+  std::int64_t video_frames = 0;  ///< frames encoded
+};
+
+/// The whole run over one input.
+struct TranscodeResult {
+  std::optional<Error> input_error;    ///< the input could not be read at all
+  std::vector<OutputOutcome> outputs;  ///< one per requested output, same order
+  std::vector<TimeRange> damaged;      ///< concealed damage, merged into ranges
+  std::int64_t decoded_video_frames = 0;
+  std::int64_t decoded_audio_frames = 0;
+  int branches = 0;  ///< filter chains run (shared chains count once)
+};
+
+/// How to run.
+struct TranscodeOptions {
+  double seek_s = 0;           ///< start decoding near here (every output trims at or after it)
+  double stop_s = 0;           ///< stop reading after this point of the input (0 = to the end)
+  int video_queue_frames = 6;  ///< frames waiting per branch: bounds memory
+  InputLimits limits;
+  /// Called now and then with the input position in seconds.
+  std::function<void(double position_s)> on_progress;
+};
+
+/// Decodes `input` once and makes every output. One failed output never stops the others.
+TranscodeResult transcode(const std::string& input, const std::vector<TranscodeOutput>& outputs,
+                          const TranscodeOptions& options);
+
+}  // namespace saluran::av

@@ -1,0 +1,39 @@
+#include "pipeline/model/preset.hpp"
+
+namespace saluran {
+
+const char* preset_kind_name(PresetKind k) {
+  switch (k) {
+    case PresetKind::kVideo:
+      return "video";
+    case PresetKind::kAudio:
+      return "audio";
+  }
+  return "video";
+}
+
+const char* aspect_mode_name(AspectMode m) {
+  switch (m) {
+    case AspectMode::kKeep:
+      return "keep";
+    case AspectMode::kFit:
+      return "fit";
+    case AspectMode::kFill:
+      return "fill";
+    case AspectMode::kBlurPad:
+      return "blur-pad";
+  }
+  return "keep";
+}
+
+const char* too_long_name(TooLong t) {
+  switch (t) {
+    case TooLong::kError:
+      return "error";
+    case TooLong::kTrim:
+      return "trim";
+  }
+  return "error";
+}
+
+}  // namespace saluran

@@ -1,0 +1,54 @@
+#pragma once
+// The check stage: is this output file what its channel accepts? Every rule of the preset's
+// channel limits is tested and reported, passed or failed, with what was expected and found.
+//
+//   auto report = check_output("out/C0001.youtube.mp4", *catalog->get("youtube"));
+//   for (const auto& r : report->rules) fmt::print("{} {}\n", r.passed ? "PASS" : "FAIL", r.name);
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "codecs/audio/loudness_meter.hpp"
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/preset.hpp"
+
+namespace saluran {
+
+/// One rule's outcome, e.g. {"gop.closed", true, "every keyframe an IDR", "12 of 12 IDR"}.
+struct CheckRule {
+  std::string name;  ///< stable dotted id: "container", "video.profile", "audio.loudness"
+  bool passed = false;
+  std::string expected;  ///< the channel's limit, in words
+  std::string actual;    ///< what the file has
+};
+
+/// Every rule tested on one file.
+struct CheckReport {
+  std::string file;
+  std::string preset;
+  std::vector<CheckRule> rules;
+  std::optional<Loudness> loudness;  ///< measured when the preset has a loudness target
+
+  /// True when every rule passed.
+  bool passed() const;
+  /// The failed rules as one line: "video.fps: expected 23..60, found 15; ...".
+  std::string failures() const;
+};
+
+/// Tests `path` against `preset`. An Error only when the file cannot be read at all; a file
+/// that breaks the channel's limits is a report with failed rules.
+Result<CheckReport> check_output(const std::string& path, const Preset& preset);
+
+/// A report as JSON: {"file", "preset", "passed", "rules": [{"name", "passed", "expected",
+/// "actual"}], "loudness"?: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",
+/// "range_lu"}}, as `saluran check --json` writes it. Field names are stable.
+nlohmann::json to_json(const CheckReport& report);
+
+/// One loudness measurement: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",
+/// "range_lu"}.
+nlohmann::json to_json(const Loudness& loudness);
+
+}  // namespace saluran

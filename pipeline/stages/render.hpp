@@ -1,0 +1,85 @@
+#pragma once
+// The render stage: every requested channel version of each input, from ONE decode of it,
+// each checked against its channel's limits before it is placed under its final name.
+//
+//   RenderOptions opt;
+//   opt.out_dir = "out";
+//   opt.presets = {*catalog->get("youtube"), *catalog->get("radio-clip")};
+//   opt.overrides.duration_s = 30.0;                      // per-use trim
+//   for (const InputReport& r : render({"C0001.MP4"}, opt)) ...
+//   // out/C0001.youtube.mp4, out/C0001.radio-clip.mp3, out/saluran-manifest.json
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/audio/loudness_meter.hpp"
+#include "codecs/av/av_transcode.hpp"
+#include "codecs/input_limits.hpp"
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/preset.hpp"
+#include "pipeline/stages/check.hpp"
+#include "pipeline/stages/render_plan.hpp"
+
+namespace saluran {
+
+/// The manifest written into every output folder.
+inline constexpr const char* kRenderManifestName = "saluran-manifest.json";
+
+/// What became of one rendition.
+struct RenditionResult {
+  std::string input;
+  std::string preset;
+  std::string output;  ///< the final path (also when it failed: what it would have been)
+  std::string status;  ///< "made", "up-to-date" or "failed"
+  std::optional<Error> error;
+  std::optional<RenditionPlan> plan;
+  std::optional<CheckReport> check;
+  std::optional<Loudness> source_loudness;     ///< before gain
+  std::optional<Loudness> processed_loudness;  ///< after gain and limiter, before encoding
+  double gain_db = 0;
+  bool limited = false;
+  std::int64_t video_frames = 0;
+  std::string fingerprint;  ///< of the input and settings; equal means up to date
+};
+
+/// What became of one input.
+struct InputReport {
+  std::string input;
+  std::optional<Error> error;  ///< the input could not be read at all
+  std::vector<RenditionResult> renditions;
+  std::vector<av::TimeRange> damaged;  ///< concealed damage in the input
+  int branches = 0;                    ///< filter chains run for it (shared ones once)
+  std::int64_t decoded_frames = 0;     ///< video frames decoded (once for all renditions)
+  double seconds = 0;                  ///< wall time
+};
+
+/// Something to show while rendering.
+struct RenderEvent {
+  enum class Kind { kInputStart, kProgress, kRendition, kInputDone };
+  Kind kind = Kind::kProgress;
+  std::string input;
+  double position_s = 0;
+  double duration_s = 0;                       ///< 0 when unknown
+  const RenditionResult* rendition = nullptr;  ///< kRendition
+  const InputReport* report = nullptr;         ///< kInputDone
+};
+
+/// How to render.
+struct RenderOptions {
+  std::string out_dir;
+  std::vector<Preset> presets;  ///< validated, in the order given
+  RenderOverrides overrides;
+  bool force = false;  ///< make outputs again even when the manifest says they are up to date
+  InputLimits limits;
+  std::function<void(const RenderEvent&)> on_event;
+};
+
+/// Renders each input with every preset. Never throws for bad input: each failure is in the
+/// report, and the other renditions and inputs go on. The manifest is updated after each
+/// input, so a run killed at any moment can be run again and finishes only what is missing.
+std::vector<InputReport> render(const std::vector<std::string>& inputs, const RenderOptions& opt);
+
+}  // namespace saluran

@@ -1,0 +1,87 @@
+#pragma once
+// What one rendition will be, decided before anything is decoded: output frame, rate,
+// bitrate, trims and the libavfilter chains that make it. Pure: tested without files.
+//
+//   auto plan = plan_rendition(*catalog->get("instagram-reel"), facts, {.start_s = 2.0},
+//                              "C0001");
+//   plan->video->filter;   // "fps=30/1,scale=1080:608:...,split[fg][bg];..."
+//   plan->output_name;     // "C0001.instagram-reel.mp4"
+
+#include <optional>
+#include <string>
+
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/preset.hpp"
+#include "pipeline/ops/render_geometry.hpp"
+
+namespace saluran {
+
+/// The facts of an input the plan needs (from the probe and the opened streams).
+struct SourceFacts {
+  std::string path;
+  bool has_video = false;
+  SourcePicture picture;
+  std::optional<double> fps;
+  bool variable_rate = false;
+  bool interlaced = false;
+  std::string hdr;  ///< "hlg", "pq" or empty
+  int bit_depth = 8;
+  bool has_audio = false;
+  int audio_channels = 0;
+  int sample_rate = 0;
+  double duration_s = 0;  ///< 0 when unknown
+};
+
+/// Per-use trims and fades; each set value replaces the preset's.
+struct RenderOverrides {
+  std::optional<double> start_s;
+  std::optional<double> duration_s;
+  std::optional<double> fade_in_s;
+  std::optional<double> fade_out_s;
+  std::optional<FocusPoint> focus;  ///< where fill crops centre (default: the middle)
+};
+
+/// The video half of a plan.
+struct VideoPlan {
+  FrameGeometry geometry;
+  Rate rate;
+  int bitrate_kbps = 0;
+  int max_bitrate_kbps = 0;
+  int gop_frames = 1;
+  bool tone_map = false;  ///< HLG/PQ made SDR BT.709
+  std::string filter;     ///< libavfilter chain from the decoded frame to the encoder's input
+};
+
+/// The audio half of a plan.
+struct AudioPlan {
+  std::string codec;  ///< libavcodec encoder name: "aac", "libmp3lame", "pcm_s16le"
+  int sample_rate = 48000;
+  int channels = 2;
+  int bitrate_kbps = 0;
+  bool loudness = false;  ///< measured, gained and limited to the preset's target
+  std::string filter;     ///< chain from the decoded frame to the encoder (or the meter)
+};
+
+/// One rendition, fully decided.
+struct RenditionPlan {
+  Preset preset;
+  std::string output_name;  ///< "<stem>.<preset>.<ext>"
+  double start_s = 0;
+  double duration_s = 0;  ///< the output's length; 0 when the source's length is unknown
+  double fade_in_s = 0;
+  double fade_out_s = 0;
+  bool trimmed_to_limit = false;  ///< cut to the channel's longest allowed length
+  std::optional<VideoPlan> video;
+  std::optional<AudioPlan> audio;
+};
+
+/// Decides a rendition of `source` by `preset`. Errors: the input lacks what the preset
+/// needs (no audio for a radio clip), or is too long or short for the channel and the preset
+/// does not trim. `stem` names the output.
+Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& source,
+                                     const RenderOverrides& overrides, const std::string& stem);
+
+/// The libavcodec encoder for a preset audio codec name ("mp3" -> "libmp3lame").
+std::string audio_encoder_name(const std::string& codec);
+
+}  // namespace saluran
