@@ -26,6 +26,13 @@ demo: build samples
 	@$(SALURAN) ingest samples/generated --library build/demo-library --quiet
 	@echo "== saluran inventory --summary --library build/demo-library"
 	@$(SALURAN) inventory --summary --library build/demo-library
+	@echo "== saluran render (every channel's video and the radio clip, one decode per input)"
+	@$(SALURAN) render samples/generated/camera/C0001.MP4 samples/generated/phone/VID_20250314_101500.mp4 \
+		-p youtube,instagram-reel,x-video,web-video,radio-clip -o build/demo-out
+	@$(SALURAN) render samples/generated/audio/wawancara.wav -p radio-clip,radio-broadcast,podcast \
+		-o build/demo-out
+	@echo "== saluran check build/demo-out/C0001.x-video.mp4 --preset x-video"
+	@$(SALURAN) check build/demo-out/C0001.x-video.mp4 --preset x-video
 
 # Same set-up, then every test (unit, stage and end-to-end).
 test: build samples
@@ -43,6 +50,7 @@ bench: deps samples
 	@cmake --build --preset release -j $(JOBS)
 	@bash bench/probe
 	@bash bench/ingest
+	@bash bench/render
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -26,6 +26,7 @@ Result<CodecContextPtr> open_h264(const H264Settings& s, const AVFilterContext* 
     enc->rc_buffer_size = static_cast<int>(enc->rc_max_rate * 2);
   }
   enc->gop_size = s.gop_frames;
+  enc->thread_count = s.threads;
   enc->max_b_frames = s.bframes;
   // SDR output is BT.709 (tone-mapped HDR included); say so in the stream.
   enc->color_primaries = AVCOL_PRI_BT709;

@@ -24,6 +24,9 @@ struct H264Settings {
   bool closed_gop = true;
   int rate_num = 30;
   int rate_den = 1;
+  /// Encoder threads; 0 = x264's own choice (1.5 per core, frame-threaded). Not an encoding
+  /// setting: the transcoder lowers it when several encoders already share the cores.
+  int threads = 0;
 };
 
 /// Opens libx264 for frames of the format `sink` gives (size, pixel format, colour).

@@ -1,5 +1,6 @@
 #pragma once
-// The one place the FFmpeg C headers are included. Only codecs/av/ includes this file.
+// The one place the FFmpeg C headers are included. Only codecs/ (the C-library layer) includes
+// this file.
 
 extern "C" {
 #include <libavcodec/avcodec.h>

@@ -12,21 +12,12 @@
 #include "codecs/av/av_error.hpp"
 #include "codecs/av/av_handles.hpp"
 #include "codecs/av/av_inc.hpp"
+#include "codecs/av/av_open.hpp"
 #include "codecs/meta/device_class.hpp"
 #include "codecs/meta/exif_reader.hpp"
 
 namespace saluran {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-/// Wall-clock budget for opening and probing one file: a hostile file must not hang a batch.
-constexpr auto kProbeBudget = std::chrono::seconds(30);
-
-extern "C" int probe_interrupt(void* opaque) {
-  const auto* deadline = static_cast<const Clock::time_point*>(opaque);
-  return Clock::now() > *deadline ? 1 : 0;
-}
 
 std::string tag(const AVDictionary* dict, const char* key) {
   const AVDictionaryEntry* e = av_dict_get(dict, key, nullptr, 0);
@@ -218,20 +209,6 @@ void fill_metadata(const AVFormatContext* fmt, MediaInfo& info) {
   }
 }
 
-Error open_error(int ret, const std::string& path) {
-  if (ret == AVERROR_INVALIDDATA || ret == AVERROR(EINVAL)) {
-    return make_error(
-        ErrorCode::kUnsupported,
-        "not a photo, video or audio file that Saluran reads (content not recognised)", path,
-        "avformat_open_input");
-  }
-  if (ret == AVERROR_EXIT) {
-    return make_error(ErrorCode::kLimitExceeded, "gave up: reading the file took too long", path,
-                      "avformat_open_input");
-  }
-  return av::check_av(ret, "avformat_open_input", path).error();
-}
-
 }  // namespace
 
 std::optional<GeoPoint> parse_iso6709(std::string_view text) {
@@ -287,65 +264,13 @@ std::string normalise_container_time(std::string_view t) {
 }
 
 Result<MediaInfo> probe_av(const std::string& path, const InputLimits& limits) {
-  // libav would print its own complaints about every non-media file; ours come as Errors.
-  static std::once_flag quiet;
-  std::call_once(quiet, [] { av_log_set_level(AV_LOG_FATAL); });
-  Clock::time_point deadline = Clock::now() + kProbeBudget;
-  AVFormatContext* raw = avformat_alloc_context();
-  if (raw == nullptr) return make_error(ErrorCode::kExternal, "out of memory", path);
-  raw->interrupt_callback.callback = probe_interrupt;
-  raw->interrupt_callback.opaque = &deadline;
-  av::Dictionary opts;
-  opts.set("protocol_whitelist", "file");
-  opts.set("format_whitelist", kInputFormatWhitelist);
-  // "file:" keeps a name like "a:b.mp4" from being read as a protocol.
-  const std::string url = "file:" + path;
-  // On failure avformat_open_input frees the context itself.
-  if (int ret = avformat_open_input(&raw, url.c_str(), nullptr, opts.slot()); ret < 0)
-    return open_error(ret, path);
-  av::InputFormatPtr fmt(raw);
-
-  if (fmt->nb_streams > static_cast<unsigned>(limits.max_streams)) {
-    return make_error(ErrorCode::kLimitExceeded,
-                      fmt::format("file has {} streams; at most {} are allowed", fmt->nb_streams,
-                                  limits.max_streams),
-                      path);
-  }
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-    const AVCodecParameters* par = fmt->streams[i]->codecpar;
-    if (par->codec_type == AVMEDIA_TYPE_VIDEO && (par->width > 0 || par->height > 0)) {
-      if (auto st = check_dimensions(limits, par->width, par->height, path); !st) return st.error();
-    }
-  }
-  if (fmt->duration != AV_NOPTS_VALUE &&
-      static_cast<double>(fmt->duration) / AV_TIME_BASE > limits.max_duration_s) {
-    return make_error(
-        ErrorCode::kLimitExceeded,
-        fmt::format("file claims {:.0f} s; at most {:.0f} s are allowed",
-                    static_cast<double>(fmt->duration) / AV_TIME_BASE, limits.max_duration_s),
-        path);
-  }
+  auto input = av::open_input_file(path, limits);
+  if (!input) return input.error();
+  AVFormatContext* fmt = input->get();
   if (std::string(fmt->iformat->name).starts_with("mov,")) {
-    if (auto st = check_index_within_file(fmt.get(), path); !st) return st.error();
+    if (auto st = check_index_within_file(fmt, path); !st) return st.error();
   }
-
-  // Decoders used while probing get the same pixel cap as the header check.
-  std::vector<av::Dictionary> stream_opts(fmt->nb_streams);
-  std::vector<AVDictionary*> stream_opt_ptrs(fmt->nb_streams);
-  const std::string max_pixels = std::to_string(limits.max_pixels);
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-    stream_opts[i].set("max_pixels", max_pixels.c_str());
-    stream_opt_ptrs[i] = *stream_opts[i].slot();
-  }
-  const int found = avformat_find_stream_info(fmt.get(), stream_opt_ptrs.data());
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) *stream_opts[i].slot() = stream_opt_ptrs[i];
-  if (found < 0) {
-    if (found == AVERROR_EXIT)
-      return make_error(ErrorCode::kLimitExceeded, "gave up: reading the file took too long", path);
-    return make_error(ErrorCode::kCorrupt,
-                      fmt::format("cannot read the streams: {}", av::av_error_text(found)), path,
-                      "avformat_find_stream_info");
-  }
+  if (auto st = av::read_stream_info(*input, limits); !st) return st.error();
 
   MediaInfo info;
   info.path = path;
@@ -369,7 +294,7 @@ Result<MediaInfo> probe_av(const std::string& path, const InputLimits& limits) {
     return make_error(ErrorCode::kUnsupported, "file holds no picture or sound streams", path);
   }
   info.kind = video != nullptr ? MediaKind::kVideo : MediaKind::kAudio;
-  info.container = container_name(fmt.get(), video != nullptr);
+  info.container = container_name(fmt, video != nullptr);
   if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) {
     info.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
   }
@@ -391,7 +316,7 @@ Result<MediaInfo> probe_av(const std::string& path, const InputLimits& limits) {
     }
   }
   if (audio != nullptr) info.audio = audio_of(audio);
-  fill_metadata(fmt.get(), info);
+  fill_metadata(fmt, info);
   return info;
 }
 

@@ -581,6 +581,16 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
     return raw;
   };
 
+  // Several encoders side by side already keep every core busy; frame threads inside each
+  // would only add delay and a set of frames in flight per thread (memory). One encoder alone
+  // gets x264's own choice.
+  const auto video_outputs = static_cast<unsigned>(
+      std::count_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; }));
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const int x264_threads =
+      video_outputs <= 1
+          ? 0
+          : static_cast<int>(std::max(1u, (cores + video_outputs - 1) / video_outputs));
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const TranscodeOutput& spec = outputs[i];
     auto state = std::make_unique<OutputState>();
@@ -599,7 +609,9 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
       if (spec.video) {
         auto b = branch_for(true, spec.video->filter, 0, false);
         if (!b) return b.error();
-        auto enc = open_h264(spec.video->encoder, (*b)->chain->sink(), global);
+        H264Settings settings = spec.video->encoder;
+        if (settings.threads == 0) settings.threads = x264_threads;
+        auto enc = open_h264(settings, (*b)->chain->sink(), global);
         if (!enc) return enc.error();
         auto e = std::make_unique<Encoder>();
         e->out = out;

@@ -99,6 +99,8 @@ Status write_render_manifest(const std::string& out_dir, const InputReport& repo
     nlohmann::json entry = rendition_to_json(r);
     entry["damaged"] = input_report_to_json(report)["damaged"];
     const std::string key = fs::path(r.output).filename().string();
+    // Up to date: the entry that made it stays as it is (it says when and how it was made).
+    if (r.status == "up-to-date" && m["outputs"].contains(key)) continue;
     // A failure does not erase the record of an earlier good output of the same name.
     if (r.status == "failed" && m["outputs"].contains(key) &&
         m["outputs"][key].value("status", "") != "failed" && fs::exists(r.output)) {

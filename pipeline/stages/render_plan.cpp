@@ -164,7 +164,9 @@ Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& so
           "too_long = \"trim\")",
           wanted, preset.name, lim.max_duration_s));
     }
-    wanted = lim.max_duration_s;
+    // A tenth of a second under the limit: the AAC encoder's priming and last-frame padding
+    // make an MP4 a few hundredths of a second longer than its cut.
+    wanted = std::max(0.1, lim.max_duration_s - 0.1);
     p.trimmed_to_limit = true;
   }
   if (lim.min_duration_s > 0 && wanted > 0 && wanted < lim.min_duration_s - 1e-3) {

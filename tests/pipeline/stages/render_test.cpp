@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -283,6 +284,80 @@ TEST(Render, DamagedFramesAreConcealedAndReported) {
   EXPECT_LT(r[0].damaged[0].end_s, 7.5);
   const nlohmann::json m = read_render_manifest(opt.out_dir);
   EXPECT_FALSE(m["outputs"]["C0001.web-video.mp4"]["damaged"].empty());
+}
+
+}  // namespace
+}  // namespace saluran
+
+namespace saluran {
+namespace {
+
+// Makes a small input with the ffmpeg CLI (installed by scripts/install-deps).
+std::string make_input(const test::TempDir& dir, const std::string& name, const std::string& args) {
+  const std::string path = dir / name;
+  const std::string cmd = "ffmpeg -v error -y " + args + " " + path;
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  return path;
+}
+
+TEST(Render, InterlacedNonSquareSurroundSourceBecomesProgressiveSquareStereo) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("render-pal");
+  // PAL DV-style: 720x576 interlaced with 16:15 pixels (768x576 on screen) and 5.1 sound.
+  const std::string in =
+      make_input(dir, "pal.mp4",
+                 "-f lavfi -i testsrc2=s=720x576:r=25:d=3 -f lavfi -i sine=f=440:d=3:r=48000 "
+                 "-filter_complex \"[0:v]setsar=16/15,interlace[v];"
+                 "[1:a]pan=5.1|FL=c0|FR=c0|FC=c0|LFE=c0|BL=c0|BR=c0[a]\" -map \"[v]\" -map \"[a]\" "
+                 "-c:v libx264 -flags +ilme+ildct -x264-params tff=1 -c:a aac -b:a 256k");
+  auto src = probe_av(in, InputLimits{});
+  ASSERT_TRUE(src.ok());
+  ASSERT_TRUE(src->picture->interlaced);
+  ASSERT_EQ(src->audio->channels, 6);
+  RenderOptions opt;
+  opt.out_dir = dir / "out";
+  opt.presets = presets({"x-video"});
+  auto r = render({in}, opt);
+  const auto& x = r[0].renditions[0];
+  ASSERT_EQ(x.status, "made") << (x.error ? x.error->to_string() : std::string());
+  EXPECT_NE(x.plan->video->filter.find("bwdif"), std::string::npos);
+  auto out = probe_av(x.output, InputLimits{});
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(out->picture->interlaced);
+  // 768x576 on screen: square pixels at that size (fits the 1280x720 box, never scaled up).
+  EXPECT_EQ(out->picture->width, 768);
+  EXPECT_EQ(out->picture->height, 576);
+  EXPECT_EQ(out->picture->sar_num, out->picture->sar_den);
+  EXPECT_EQ(out->audio->channels, 2);
+}
+
+TEST(Render, TooLongForTheChannelIsTrimmedOrRefusedAsThePresetSays) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("render-long");
+  auto catalog = PresetCatalog::load("/nonexistent-user-presets");
+  ASSERT_TRUE(catalog.ok());
+  // Shrink the channel limit instead of making a 3-minute input.
+  Preset shorts = *catalog->get("youtube-shorts");
+  shorts.limits.max_duration_s = 3;
+  Preset x = *catalog->get("x-video");
+  x.limits.max_duration_s = 3;
+  x.limits.too_long = TooLong::kError;
+  RenderOptions opt;
+  opt.out_dir = dir / "out";
+  opt.presets = {shorts, x};
+  auto r = render({test::sample("camera/C0001.MP4")}, opt);
+  auto m = by_preset(r[0]);
+  ASSERT_EQ(m["youtube-shorts"]->status, "made")
+      << (m["youtube-shorts"]->error ? m["youtube-shorts"]->error->to_string() : "");
+  EXPECT_TRUE(m["youtube-shorts"]->plan->trimmed_to_limit);
+  auto out = probe_av(m["youtube-shorts"]->output, InputLimits{});
+  EXPECT_LE(*out->duration_s, 3.0);
+  EXPECT_GE(*out->duration_s, 2.8);
+  EXPECT_EQ(out->picture->width, 1080);
+  EXPECT_EQ(out->picture->height, 1920);
+  EXPECT_EQ(m["x-video"]->status, "failed");
+  EXPECT_NE(m["x-video"]->error->message.find("allows at most 3 s"), std::string::npos)
+      << m["x-video"]->error->to_string();
 }
 
 }  // namespace
