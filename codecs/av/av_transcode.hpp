@@ -86,7 +86,7 @@ struct TranscodeResult {
 struct TranscodeOptions {
   double seek_s = 0;           ///< start decoding near here (every output trims at or after it)
   double stop_s = 0;           ///< stop reading after this point of the input (0 = to the end)
-  int video_queue_frames = 6;  ///< frames waiting per branch: bounds memory
+  int video_queue_frames = 4;  ///< frames waiting per branch: bounds memory
   InputLimits limits;
   /// Called now and then with the input position in seconds.
   std::function<void(double position_s)> on_progress;
