@@ -457,6 +457,7 @@ void run_loudness_branch(Branch& b, const AudioEncodeSettings& settings) {
 
 /// Merges damage times into ranges (gaps under two seconds join).
 void note_damage(std::vector<TimeRange>& ranges, double t) {
+  t = std::max(0.0, t);  // a packet stamped before the input's start
   if (!ranges.empty() && t >= ranges.back().start_s - 2.0 && t <= ranges.back().end_s + 2.0) {
     ranges.back().start_s = std::min(ranges.back().start_s, t);
     ranges.back().end_s = std::max(ranges.back().end_s, t);
@@ -672,6 +673,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
   PacketPtr pkt = make_packet();
   FramePtr frame = make_frame();
   auto last_progress = Clock::now();
+  double last_time = 0;  // of the latest decoded frame: where a read error cuts the input
   std::optional<Error> read_error;
   auto receive = [&](Decoder& d, bool video) {
     while (true) {
@@ -684,6 +686,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
       frame->pts = pts - d.offset;
       d.next_pts = pts + (frame->pkt_duration > 0 ? frame->pkt_duration : 0);
       const double t = static_cast<double>(frame->pts) * av_q2d(d.tb);
+      last_time = std::max(last_time, t);
       if (frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT))
         note_damage(result.damaged, t);
       (video ? result.decoded_video_frames : result.decoded_audio_frames)++;
@@ -707,7 +710,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
         read_error = make_error(ErrorCode::kCorrupt,
                                 fmt::format("cannot be read: {}", av_error_text(ret)), input);
       else
-        note_damage(result.damaged, -1);
+        note_damage(result.damaged, last_time);
       break;
     }
     Decoder* d = pkt->stream_index == vdec.stream   ? &vdec
@@ -740,10 +743,6 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
   for (auto& b : branches) b->thread.join();
   if (read_error && result.decoded_video_frames + result.decoded_audio_frames == 0)
     return fail_input(*read_error);
-  // Damage noted at -1 means "the file ends early"; place it at the last decoded time.
-  for (auto& r : result.damaged) {
-    if (r.start_s < 0) r.start_s = 0;
-  }
 
   for (std::size_t i = 0; i < states.size(); ++i) {
     OutputState& s = *states[i];
