@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/preset_options.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/check.hpp"
@@ -48,16 +49,14 @@ void print_report(const CheckReport& report) {
 
 // Says which presets exist, so that a mistyped name is fixed without opening the docs.
 int unknown_preset(const PresetCatalog& catalog, const std::string& name) {
-  std::string known;
-  for (const std::string& n : catalog.names()) known += (known.empty() ? "" : ", ") + n;
+  const std::string known = known_presets(catalog);
   std::cerr << fmt::format("error: unknown preset \"{}\"; known presets: {}\n", name,
                            known.empty() ? "none" : known);
   return kExitUsage;
 }
 
 int run_check(const CheckArgs& args) {
-  auto catalog = PresetCatalog::load(
-      args.presets_dir.empty() ? user_presets_dir() : std::filesystem::path(args.presets_dir));
+  auto catalog = PresetCatalog::load(presets_folder(args.presets_dir));
   if (!catalog) {
     std::cerr << "error: " << catalog.error().to_string() << '\n';
     return kExitUsage;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/preset_options.hpp"
 #include "cli/text_output.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/builtin_presets.hpp"
@@ -74,8 +75,7 @@ std::string frame_column(const Preset& p) {
 // The user folder to read: --presets, else the default. Prints a note when a folder given on
 // the command line does not exist, since that is more likely a typo than a wish.
 Result<PresetCatalog> load_catalog(const PresetsArgs& args) {
-  const std::filesystem::path dir =
-      args.dir.empty() ? user_presets_dir() : std::filesystem::path(args.dir);
+  const std::filesystem::path dir = presets_folder(args.dir);
   std::error_code ec;
   if (!args.dir.empty() && !std::filesystem::exists(dir, ec)) {
     std::cerr << fmt::format("note: {} does not exist; only the built-in presets are known\n",

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/preset_options.hpp"
 #include "cli/text_output.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/render.hpp"
@@ -94,8 +95,7 @@ class RenderView {
 };
 
 int run_render(const RenderArgs& args) {
-  auto catalog = PresetCatalog::load(
-      args.presets_dir.empty() ? user_presets_dir() : std::filesystem::path(args.presets_dir));
+  auto catalog = PresetCatalog::load(presets_folder(args.presets_dir));
   if (!catalog) {
     std::cerr << "error: " << catalog.error().to_string() << '\n';
     return kExitFatal;
@@ -106,11 +106,8 @@ int run_render(const RenderArgs& args) {
     auto preset = catalog->get(name);
     if (!preset) {
       std::cerr << "error: " << preset.error().to_string() << '\n';
-      if (catalog->file_of(name).empty()) {
-        std::string names;
-        for (const auto& n : catalog->names()) names += (names.empty() ? "" : ", ") + n;
-        std::cerr << "known presets: " << names << '\n';
-      }
+      if (catalog->file_of(name).empty())
+        std::cerr << "known presets: " << known_presets(*catalog) << '\n';
       return kExitUsage;
     }
     opt.presets.push_back(std::move(*preset));

@@ -204,6 +204,20 @@ Status fsync_dir(const std::string& dir) {
   return Ok{};
 }
 
+std::string temp_path_beside(const std::string& final_path, const char* suffix) {
+  const std::filesystem::path p(final_path);
+  return (p.parent_path() /
+          ("." + p.filename().string() + "." + std::to_string(::getpid()) + "." + suffix))
+      .string();
+}
+
+Status fsync_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return errno_error(errno, "open", path);
+  if (::fsync(fd.get()) != 0) return errno_error(errno, "flush to disk", path);
+  return Ok{};
+}
+
 Result<bool> place_file(const std::string& from, const std::string& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;

@@ -35,4 +35,13 @@ Result<bool> place_file(const std::string& from, const std::string& to);
 /// fsyncs a folder, so entries created or renamed in it are durable.
 Status fsync_dir(const std::string& dir);
 
+/// The temporary name a file is written under before it is renamed to `final_path`:
+/// `<folder>/.<name>.<pid>.<suffix>`. A dot name is never taken for a finished file, the process
+/// id keeps two runs apart and tells a later run whether its writer is gone (render sweeps
+/// such leftovers).
+std::string temp_path_beside(const std::string& final_path, const char* suffix);
+
+/// fsyncs a file's content, so a rename that follows never exposes a half-written file.
+Status fsync_file(const std::string& path);
+
 }  // namespace saluran

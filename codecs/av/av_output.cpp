@@ -1,8 +1,6 @@
 #include "codecs/av/av_output.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -19,11 +17,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::create(const std::string& final_
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->final_path_ = final_path;
   out->format_ = format;
-  const std::filesystem::path p(final_path);
-  // A dot name with the process id: never taken for a finished output, never shared by two
-  // runs, and swept by the next run of the same folder (render removes stale *.part files).
-  out->temp_path_ =
-      (p.parent_path() / fmt::format(".{}.{}.part", p.filename().string(), ::getpid())).string();
+  out->temp_path_ = temp_path_beside(final_path, "part");
   AVFormatContext* raw = nullptr;
   if (auto st = check_av(
           avformat_alloc_output_context2(&raw, nullptr, format.c_str(), out->temp_path_.c_str()),
@@ -97,12 +91,7 @@ Status OutputFile::finish() {
       return st.error();
   }
   // The data must be on disk before the rename makes it an output (crash safety).
-  const int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno_error(errno, "open", temp_path_);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return errno_error(err, "fsync", temp_path_);
+  if (auto st = fsync_file(temp_path_); !st) return st;
   finished_ = true;
   return Ok{};
 }

@@ -1,7 +1,6 @@
 #include "codecs/av/av_transcode.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +16,7 @@
 #include "codecs/av/av_filter.hpp"
 #include "codecs/av/av_inc.hpp"
 #include "codecs/av/av_open.hpp"
+#include "codecs/file_copy.hpp"
 #include "pipeline/ops/loudness_gain.hpp"
 #include "pipeline/run/bounded_queue.hpp"
 
@@ -152,9 +152,7 @@ void run_branch(Branch& b) {
 class Spool {
  public:
   explicit Spool(const std::string& near) {
-    const std::filesystem::path p(near);
-    path_ =
-        (p.parent_path() / fmt::format(".{}.{}.spool", p.filename().string(), ::getpid())).string();
+    path_ = temp_path_beside(near, "spool");
     file_ = std::fopen(path_.c_str(), "w+b");
   }
   ~Spool() {

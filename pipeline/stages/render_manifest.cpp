@@ -1,8 +1,6 @@
 #include "pipeline/stages/render_manifest.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -110,19 +108,14 @@ Status write_render_manifest(const std::string& out_dir, const InputReport& repo
     m["outputs"][key] = entry;
   }
   const fs::path final_path = fs::path(out_dir) / kRenderManifestName;
-  const fs::path tmp =
-      fs::path(out_dir) / fmt::format(".{}.{}.part", kRenderManifestName, getpid());
+  const fs::path tmp = temp_path_beside(final_path.string(), "part");
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << m.dump(2) << '\n';
     out.flush();
     if (!out) return errno_error(errno, "write", tmp.string());
   }
-  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  if (auto st = fsync_file(tmp.string()); !st) return st;
   std::error_code ec;
   fs::rename(tmp, final_path, ec);
   if (ec) return errno_error(ec.value(), "rename", final_path.string());

@@ -40,16 +40,31 @@ void append(std::string& chain, const std::string& part) {
   chain += part;
 }
 
+// Trim and fades are the same for picture and sound; `a` is "a" for the audio filters (atrim,
+// asetpts, afade) and "" for the video ones.
+void append_trim(std::string& chain, const RenditionPlan& p, const SourceFacts& src,
+                 const char* a) {
+  if (p.start_s > 0 || p.trimmed_to_limit ||
+      (p.duration_s > 0 && p.duration_s + p.start_s < src.duration_s - 0.01)) {
+    append(chain, p.duration_s > 0 ? fmt::format("{}trim=start={:.3f}:end={:.3f}", a, p.start_s,
+                                                 p.start_s + p.duration_s)
+                                   : fmt::format("{}trim=start={:.3f}", a, p.start_s));
+    append(chain, fmt::format("{}setpts=PTS-STARTPTS", a));
+  }
+}
+
+void append_fades(std::string& chain, const RenditionPlan& p, const char* a) {
+  if (p.fade_in_s > 0) append(chain, fmt::format("{}fade=t=in:st=0:d={:.3f}", a, p.fade_in_s));
+  if (p.fade_out_s > 0 && p.duration_s > p.fade_out_s) {
+    append(chain, fmt::format("{}fade=t=out:st={:.3f}:d={:.3f}", a, p.duration_s - p.fade_out_s,
+                              p.fade_out_s));
+  }
+}
+
 std::string video_filter(const VideoPlan& v, const SourceFacts& src, const RenditionPlan& p) {
   const FrameGeometry& g = v.geometry;
   std::string chain;
-  if (p.start_s > 0 || p.trimmed_to_limit ||
-      (p.duration_s > 0 && p.duration_s + p.start_s < src.duration_s - 0.01)) {
-    append(chain, p.duration_s > 0 ? fmt::format("trim=start={:.3f}:end={:.3f}", p.start_s,
-                                                 p.start_s + p.duration_s)
-                                   : fmt::format("trim=start={:.3f}", p.start_s));
-    append(chain, "setpts=PTS-STARTPTS");
-  }
+  append_trim(chain, p, src, "");
   if (src.interlaced) append(chain, "bwdif=mode=send_frame:deint=interlaced");
   // Constant rate first: frames dropped here are never scaled.
   append(chain, fmt::format("fps={}/{}", v.rate.num, v.rate.den));
@@ -90,11 +105,7 @@ std::string video_filter(const VideoPlan& v, const SourceFacts& src, const Rendi
       break;
     }
   }
-  if (p.fade_in_s > 0) append(chain, fmt::format("fade=t=in:st=0:d={:.3f}", p.fade_in_s));
-  if (p.fade_out_s > 0 && p.duration_s > p.fade_out_s) {
-    append(chain,
-           fmt::format("fade=t=out:st={:.3f}:d={:.3f}", p.duration_s - p.fade_out_s, p.fade_out_s));
-  }
+  append_fades(chain, p, "");
   append(chain, "format=" + p.preset.video->pixel_format);
   return chain;
 }
@@ -102,21 +113,10 @@ std::string video_filter(const VideoPlan& v, const SourceFacts& src, const Rendi
 std::string audio_filter(const AudioPlan& a, const SourceFacts& src, const RenditionPlan& p) {
   // async keeps sound on the picture's timeline when a phone's clock drifts or drops samples.
   std::string chain = "aresample=async=1:first_pts=0";
-  if (p.start_s > 0 || p.trimmed_to_limit ||
-      (p.duration_s > 0 && p.duration_s + p.start_s < src.duration_s - 0.01)) {
-    append(chain, p.duration_s > 0 ? fmt::format("atrim=start={:.3f}:end={:.3f}", p.start_s,
-                                                 p.start_s + p.duration_s)
-                                   : fmt::format("atrim=start={:.3f}", p.start_s));
-    append(chain, "asetpts=PTS-STARTPTS");
-  }
-  if (p.fade_in_s > 0) append(chain, fmt::format("afade=t=in:st=0:d={:.3f}", p.fade_in_s));
-  if (p.fade_out_s > 0 && p.duration_s > p.fade_out_s) {
-    append(chain, fmt::format("afade=t=out:st={:.3f}:d={:.3f}", p.duration_s - p.fade_out_s,
-                              p.fade_out_s));
-  }
-  // A lossy encoder drops what lies above its cut-off, and with it some of the measured
-  // loudness (K-weighting favours the highs). Cut at FM broadcast's 15 kHz first, so what is
-  // measured and normalised is what the encoder keeps.
+  append_trim(chain, p, src, "a");
+  append_fades(chain, p, "a");
+  // Radio is heard through FM's 15 kHz band; cut there before measuring. (What a lossy encoder
+  // itself takes away is measured by the trial encodes of the loudness pass.)
   if (a.loudness && a.codec != "pcm_s16le") append(chain, "lowpass=f=15000");
   // The loudness path works on interleaved float (meter and limiter); encoders get their own.
   const char* fmt_name = a.loudness ? "flt" : a.codec == "pcm_s16le" ? "s16" : "fltp";
