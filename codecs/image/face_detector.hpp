@@ -1,0 +1,67 @@
+#pragma once
+// Face detection for face-aware cropping, with OpenCV's Haar cascades (Debian's opencv-data).
+//
+//   Result<FaceDetector> detector = FaceDetector::open();   // loads the cascades once
+//   if (!detector) return detector.error();
+//   std::vector<FaceBox> faces = detector->detect(picture);   // boxes in picture's pixels
+//   CropRequest request{picture.width, picture.height, 9.0 / 16.0, face_rects(faces)};
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/picture.hpp"
+#include "pipeline/ops/render_geometry.hpp"
+
+namespace saluran {
+
+/// Where Debian's opencv-data package installs the Haar cascades.
+inline constexpr const char* kDefaultCascadeDir = "/usr/share/opencv4/haarcascades";
+
+/// Size ratio between detection passes: thorough (1.1) and OpenCV's default (1.2, twice as fast).
+inline constexpr double kThoroughScaleStep = 1.1;
+inline constexpr double kFastScaleStep = 1.2;
+
+/// One detected face.
+struct FaceBox {
+  Rect box;              ///< in the given picture's pixels
+  double score = 0;      ///< detector votes (neighbouring hits), summed over merged detections
+  bool profile = false;  ///< found only by the profile cascade (a face seen from the side)
+};
+
+/// Finds faces with OpenCV's Haar cascades from Debian's opencv-data
+/// (haarcascade_frontalface_alt2.xml, plus haarcascade_profileface.xml run on the picture and
+/// its mirror for faces in profile, plus haarcascade_frontalface_default.xml for small and
+/// half-turned faces, whose hits count only when another cascade agrees or the box's middle is
+/// skin-toned), merging overlapping detections. The picture is scaled so its long edge is at
+/// most `analysis_edge` first (speed); boxes are mapped back.
+///
+/// Copies share the loaded cascades. detect() is thread-safe: each call borrows a classifier
+/// set from a small pool (a cv::CascadeClassifier keeps per-image state, so one instance must
+/// not serve two calls at once); the pool grows to the number of concurrent callers.
+class FaceDetector {
+ public:
+  /// Loads the three cascades from `cascade_dir`. A missing or unreadable cascade is a kNotFound /
+  /// kCorrupt error that names the file and says to install opencv-data.
+  static Result<FaceDetector> open(const std::string& cascade_dir = kDefaultCascadeDir);
+
+  /// Faces in `picture` (8-bit RGB), best score first. An empty or malformed picture gives none.
+  /// `analysis_edge` <= 0 analyses the picture at full size.
+  /// `scale_step` is the size ratio between detection passes: kThoroughScaleStep finds a few
+  /// more small faces in group photos, kFastScaleStep takes half the time (renders, video).
+  std::vector<FaceBox> detect(const Picture& picture, int analysis_edge = 800,
+                              double scale_step = kThoroughScaleStep) const;
+
+  struct Impl;  ///< the cascades and the pool (OpenCV types stay in face_detector.cpp)
+
+ private:
+  explicit FaceDetector(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
+};
+
+/// The boxes of `faces`, as choose_crop takes them.
+std::vector<Rect> face_rects(const std::vector<FaceBox>& faces);
+
+}  // namespace saluran

@@ -1,0 +1,327 @@
+#include "pipeline/stages/video_analysis.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "codecs/av/frame_sampler.hpp"
+#include "pipeline/ops/attention_map.hpp"
+#include "pipeline/ops/crop_path.hpp"
+#include "pipeline/ops/poster_score.hpp"
+#include "pipeline/ops/shot_cuts.hpp"
+
+namespace saluran {
+namespace {
+
+// Long edge of the analysis frames: faces of a few percent of the frame height are still
+// found, and one decode of a minute of HD costs seconds, not minutes.
+constexpr int kAnalysisEdge = 480;
+// Faces are looked for on every kFaceStep-th frame; positions in between are interpolated.
+constexpr std::int64_t kFaceStep = 3;
+// Gaps without a face up to this long are bridged by interpolation; longer ones hold.
+constexpr double kBridgeSeconds = 1.0;
+// Poster candidates are this far apart.
+constexpr double kPosterInterval = 0.5;
+// Frames either side of a poster candidate compared for its change, and how near a cut (in
+// seconds) makes a candidate part of a transition.
+constexpr std::size_t kChangeReach = 3;
+constexpr double kCutGuardSeconds = 0.3;
+
+/// A face box in source pixels (doubles: scaled from the analysis frame).
+struct Box {
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  double area() const { return (x1 - x0) * (y1 - y0); }
+  double centre() const { return (x0 + x1) / 2; }
+};
+
+std::vector<Box> to_source(const std::vector<FaceBox>& found, double scale) {
+  std::vector<Box> out;
+  for (const FaceBox& f : found) {
+    out.push_back({f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
+                   (f.box.y + f.box.height) * scale});
+  }
+  return out;
+}
+
+/// The wanted window centre for `faces`, keeping faces[key] (the subject) in view: all faces
+/// when they fit in `window` (weighted by size), else the group of neighbours that fits, holds
+/// the subject, and has the most face area. The centre is then nudged so the whole group is
+/// inside.
+double face_centre(const std::vector<Box>& faces, std::size_t key, double window) {
+  std::vector<std::size_t> order(faces.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return faces[a].x0 < faces[b].x0; });
+  const std::size_t subject =
+      static_cast<std::size_t>(std::find(order.begin(), order.end(), key) - order.begin());
+  const auto face = [&](std::size_t k) -> const Box& { return faces[order[k]]; };
+  std::size_t best_from = subject;
+  std::size_t best_to = subject;
+  double best_area = -1;
+  for (std::size_t from = 0; from <= subject; ++from) {
+    double left = face(from).x0;
+    double right = face(from).x1;
+    double area = 0;
+    for (std::size_t k = from; k < subject; ++k) {
+      left = std::min(left, face(k).x0);
+      right = std::max(right, face(k).x1);
+      area += face(k).area();
+    }
+    for (std::size_t to = subject; to < faces.size(); ++to) {
+      left = std::min(left, face(to).x0);
+      right = std::max(right, face(to).x1);
+      area += face(to).area();
+      if (right - left > window) break;
+      if (area > best_area) {
+        best_area = area;
+        best_from = from;
+        best_to = to;
+      }
+    }
+  }
+  double left = face(best_from).x0;
+  double right = face(best_from).x1;
+  double weighted = 0;
+  double total = 0;
+  for (std::size_t k = best_from; k <= best_to; ++k) {
+    left = std::min(left, face(k).x0);
+    right = std::max(right, face(k).x1);
+    weighted += face(k).centre() * face(k).area();
+    total += face(k).area();
+  }
+  if (right - left > window) return faces[key].centre();  // one face wider than the window
+  const double centre = total > 0 ? weighted / total : (left + right) / 2;
+  return std::clamp(centre, right - window / 2, left + window / 2);
+}
+
+/// Where the subject of a stretch of frames is (x centre): of all faces seen in `frames`, the
+/// one that is large and seen most often (a face missed in one frame, or a false one, cannot
+/// take the window to the wrong side of the picture at a shot's start).
+double choose_subject(const std::vector<const std::vector<Box>*>& frames, double reach) {
+  double best = 0;
+  double best_score = -1;
+  for (const std::vector<Box>* some : frames) {
+    for (const Box& candidate : *some) {
+      double score = 0;
+      for (const std::vector<Box>* other : frames) {
+        double seen = 0;
+        for (const Box& b : *other) {
+          if (std::abs(b.centre() - candidate.centre()) <= reach) seen = std::max(seen, b.area());
+        }
+        score += seen;
+      }
+      if (score > best_score) {
+        best_score = score;
+        best = candidate.centre();
+      }
+    }
+  }
+  return best;
+}
+
+/// The attention centre of a small frame, as a fraction 0..1 of its width: the mean column
+/// of the map weighted by the square of its values (strong cues count most).
+double attention_centre(const Picture& small) {
+  const AttentionMap map = attention_map(shrink_for_attention(small));
+  double weighted = 0;
+  double total = 0;
+  for (int y = 0; y < map.height; ++y) {
+    for (int x = 0; x < map.width; ++x) {
+      const double v = map.at(x, y);
+      weighted += v * v * (x + 0.5);
+      total += v * v;
+    }
+  }
+  if (total <= 0 || map.width <= 0) return 0.5;
+  return weighted / total / map.width;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+double measured_fps(const std::vector<double>& times) {
+  if (times.size() < 2) return 30.0;
+  const double span = times.back() - times.front();
+  return span > 0 ? static_cast<double>(times.size() - 1) / span : 30.0;
+}
+
+}  // namespace
+
+Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
+                                     const FaceDetector& faces) {
+  if (!(aspect > 0.1 && aspect < 10))
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
+  struct Analysed {
+    bool looked = false;  // faces were looked for on this frame
+    std::vector<Box> faces;
+    double attention = 0;  // source pixels
+  };
+  std::vector<FrameSignature> signatures;
+  std::vector<double> times;
+  std::vector<Analysed> analysed;
+  ReframeTrack track;
+  auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
+    track.frame_width = f.source_width;
+    track.frame_height = f.source_height;
+    signatures.push_back(frame_signature(f.picture));
+    times.push_back(f.time_s);
+    Analysed a;
+    if (f.index % kFaceStep == 0) {
+      a.looked = true;
+      const double scale = static_cast<double>(f.source_width) / f.picture.width;
+      a.faces = to_source(faces.detect(f.picture, kAnalysisEdge, kFastScaleStep), scale);
+      if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
+    }
+    analysed.push_back(std::move(a));
+    return true;
+  });
+  if (!st) return st.error();
+
+  const std::size_t n = analysed.size();
+  track.fps = measured_fps(times);
+  track.shot_starts = find_shot_starts(signatures);
+  const int w = track.frame_width;
+  const int h = track.frame_height;
+  if (w >= static_cast<int>(std::lround(h * aspect))) {
+    track.window_height = h;
+    track.window_width = std::min(w, std::max(2, static_cast<int>(std::lround(h * aspect)) & ~1));
+  } else {
+    track.window_width = w;
+    track.window_height = std::min(h, std::max(2, static_cast<int>(std::lround(w / aspect)) & ~1));
+  }
+  track.max_step = crop_path_max_step(w);
+
+  // Wanted centres, shot by shot.
+  std::vector<std::optional<double>> targets(n);
+  std::vector<std::size_t> bounds = track.shot_starts;
+  bounds.push_back(n);
+  const auto bridge = static_cast<std::size_t>(std::lround(kBridgeSeconds * track.fps));
+  int shots_on_faces = 0;
+  for (std::size_t s = 0; s + 1 < bounds.size(); ++s) {
+    const std::size_t begin = bounds[s];
+    const std::size_t end = bounds[s + 1];
+    std::vector<std::size_t> with_faces;
+    std::vector<double> attention;
+    // The subject is followed from sighting to sighting; after a second unseen it is chosen
+    // afresh.
+    std::optional<double> subject;
+    std::size_t last_seen = begin;
+    const double reach = 0.5 * track.window_width;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!analysed[i].looked) continue;
+      const std::vector<Box>& found = analysed[i].faces;
+      if (found.empty()) {
+        attention.push_back(analysed[i].attention);
+        continue;
+      }
+      ++track.frames_with_faces;
+      if (!subject || i - last_seen > bridge) {
+        std::vector<const std::vector<Box>*> ahead;
+        for (std::size_t j = i; j < std::min(end, i + bridge + 1); ++j) {
+          if (analysed[j].looked && !analysed[j].faces.empty()) ahead.push_back(&analysed[j].faces);
+        }
+        subject = choose_subject(ahead, 0.25 * track.window_width);
+        last_seen = i;
+      }
+      std::optional<std::size_t> key;
+      double nearest = reach;
+      for (std::size_t f = 0; f < found.size(); ++f) {
+        const double dx = std::abs(found[f].centre() - *subject);
+        if (dx <= nearest) {
+          nearest = dx;
+          key = f;
+        }
+      }
+      if (!key) continue;  // only other faces: hold on the subject's last place
+      subject = found[*key].centre();
+      last_seen = i;
+      with_faces.push_back(i);
+      targets[i] = face_centre(found, *key, track.window_width);
+    }
+    if (with_faces.empty()) {
+      // No face in the whole shot: one calm position on what draws the eye.
+      if (!attention.empty()) targets[begin] = median(attention);
+      continue;
+    }
+    ++shots_on_faces;
+    // Between two sightings close in time the subject moved in a line; across a longer gap
+    // (the face turned away, left the picture) the window holds.
+    for (std::size_t k = 0; k + 1 < with_faces.size(); ++k) {
+      const std::size_t a = with_faces[k];
+      const std::size_t b = with_faces[k + 1];
+      if (b - a > bridge) continue;
+      for (std::size_t i = a + 1; i < b; ++i) {
+        const double t = static_cast<double>(i - a) / static_cast<double>(b - a);
+        targets[i] = *targets[a] + t * (*targets[b] - *targets[a]);
+      }
+    }
+  }
+  track.left = plan_crop_path(targets, track.shot_starts, w, track.window_width, track.fps);
+  const int shots = static_cast<int>(track.shot_starts.size());
+  if (track.window_width >= w) {
+    track.note = "the source is already as narrow as the target: the whole width is kept";
+  } else {
+    track.note = fmt::format(
+        "{} shot{}; the window follows faces in {} and the most eye-catching area in the rest",
+        shots, shots == 1 ? "" : "s", shots_on_faces);
+  }
+  return track;
+}
+
+Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces) {
+  std::vector<FrameSignature> signatures;
+  std::vector<double> times;
+  std::vector<PosterCandidate> candidates;
+  std::vector<std::size_t> candidate_frame;
+  double next_time = -1;
+  auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
+    signatures.push_back(frame_signature(f.picture));
+    times.push_back(f.time_s);
+    if (next_time < 0) next_time = f.time_s;
+    if (f.time_s + 1e-6 < next_time) return true;
+    while (next_time <= f.time_s + 1e-6) next_time += kPosterInterval;
+    PosterCandidate c = measure_candidate(f.picture, f.time_s);
+    // Faces only where they could matter: a black or flat frame is rejected anyway.
+    if (c.mean_luma >= 20 && c.luma_spread >= 5) {
+      const auto found = faces.detect(f.picture, kAnalysisEdge, kFastScaleStep);
+      double area = 0;
+      for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
+      c.faces = static_cast<int>(found.size());
+      c.face_area = area / (static_cast<double>(f.picture.width) * f.picture.height);
+    }
+    candidates.push_back(c);
+    candidate_frame.push_back(signatures.size() - 1);
+    return true;
+  });
+  if (!st) return st.error();
+  if (candidates.empty())
+    return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", path);
+
+  const std::size_t n = signatures.size();
+  const std::vector<std::size_t> cuts = find_shot_starts(signatures);
+  const auto guard = static_cast<std::size_t>(std::lround(kCutGuardSeconds * measured_fps(times)));
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const std::size_t i = candidate_frame[k];
+    const std::size_t before = i >= kChangeReach ? i - kChangeReach : 0;
+    const std::size_t after = std::min(n - 1, i + kChangeReach);
+    candidates[k].change = signature_distance(signatures[before], signatures[after]);
+    for (std::size_t c : cuts) {
+      if (c > 0 && (c > i ? c - i : i - c) <= guard) candidates[k].near_cut = true;
+    }
+  }
+  const PosterChoice choice = choose_poster(candidates);
+  PosterPick pick;
+  pick.time_s = candidates[choice.index].time_s;
+  pick.reason = choice.reason;
+  return pick;
+}
+
+}  // namespace saluran

@@ -1,0 +1,54 @@
+#pragma once
+// Video analysis for the render stage: where a 9:16 or 4:5 window should sit in each frame of a
+// 16:9 video (reframing), and which frame makes the poster.
+//
+//   auto detector = FaceDetector::open();                    // once per run
+//   auto track = analyse_reframe("talk.mp4", 9.0 / 16.0, *detector);
+//   // crop=w=track->window_width:h=track->window_height:x=<track->left[frame]>:y=0
+//   auto poster = pick_poster("talk.mp4", *detector);        // poster->time_s, poster->reason
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "codecs/image/face_detector.hpp"
+#include "pipeline/model/error.hpp"
+
+namespace saluran {
+
+/// The crop window of a reframed video, frame by frame.
+struct ReframeTrack {
+  int frame_width = 0;  ///< the upright, square-pixel source
+  int frame_height = 0;
+  int window_width = 0;   ///< the window (full height, or full width for a source narrower than
+  int window_height = 0;  ///< the target aspect)
+  double fps = 0;         ///< measured from the decoded frames' times
+  std::vector<int> left;  ///< per decoded frame, in the upright source's pixels
+  std::vector<std::size_t> shot_starts;  ///< first frame of each shot (0 first)
+  int frames_with_faces = 0;             ///< analysed frames in which a face was found
+  int max_step = 0;                      ///< the speed limit the path keeps, pixels per frame
+  std::string note;                      ///< plain words on what the window follows
+};
+
+/// One decode at analysis size (long edge 480): per-frame signatures give the shots; faces are
+/// looked for every 3rd frame (interpolated between, over gaps up to a second), and in a shot
+/// without faces the window follows the shot's attention centre (edges, skin, saturation).
+/// The wanted centre is that of the faces, weighted by size, or, when they do not all fit the
+/// window, of the largest group that fits and holds the largest face. plan_crop_path makes the
+/// path. `aspect` is the target width/height (9/16 or 4/5); the window is full height.
+/// Errors name the file.
+Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
+                                     const FaceDetector& faces);
+
+/// The chosen poster frame.
+struct PosterPick {
+  double time_s = 0;
+  std::string reason;  ///< plain words: why this frame
+};
+
+/// Decodes once at analysis size, measures a candidate about every half second (exposure,
+/// sharpness, change against nearby frames, nearness to a cut, faces) and picks one with
+/// choose_poster. Errors name the file.
+Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces);
+
+}  // namespace saluran
