@@ -31,6 +31,9 @@ demo: build samples
 		-p youtube,instagram-reel,x-video,web-video,radio-clip -o build/demo-out
 	@$(SALURAN) render samples/generated/audio/wawancara.wav -p radio-clip,radio-broadcast,podcast \
 		-o build/demo-out
+	@echo "== saluran render (every channel's pictures: smart crops, responsive web set, poster)"
+	@$(SALURAN) render samples/generated/photos samples/generated/camera/C0001.MP4 \
+		-p instagram-feed-4x5,instagram-story,facebook-photo,web,youtube-thumbnail -o build/demo-out
 	@echo "== saluran check build/demo-out/C0001.x-video.mp4 --preset x-video"
 	@$(SALURAN) check build/demo-out/C0001.x-video.mp4 --preset x-video
 
@@ -51,6 +54,7 @@ bench: deps samples
 	@bash bench/probe
 	@bash bench/ingest
 	@bash bench/render
+	@bash bench/photos
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/render.hpp"
 #include "pipeline/stages/render_manifest.hpp"
+#include "pipeline/stages/walk.hpp"
 
 namespace saluran::cli {
 namespace {
@@ -32,6 +34,7 @@ struct RenderArgs {
   std::optional<double> duration;
   std::optional<double> fade_in;
   std::optional<double> fade_out;
+  std::vector<double> focus;
   bool force = false;
   bool json = false;
   bool quiet = false;
@@ -69,6 +72,18 @@ class RenderView {
           extra = fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
                               r.check->loudness->true_peak_dbtp);
         }
+        if (r.image && r.status == "made") {
+          extra = fmt::format("  {}x{} q{} {} KB", r.image->width, r.image->height,
+                              r.image->quality, (r.image->bytes + 512) / 1024);
+          if (r.image->crop) {
+            extra += fmt::format("  crop by {}", r.image->crop->basis);
+            if (r.image->crop->faces_cut) extra += " (" + r.image->crop->note + ")";
+          }
+          if (r.image->poster_s) extra += fmt::format("  frame at {:.2f} s", *r.image->poster_s);
+        }
+        if (r.status == "skipped") {
+          extra = "  " + (r.error ? r.error->message : std::string());
+        }
         std::cout << fmt::format("{:<10} {}{}\n", r.status, r.output, extra) << std::flush;
         break;
       }
@@ -94,6 +109,26 @@ class RenderView {
   double duration_ = 0;
 };
 
+// Folders become the media files in them (recursively, sorted); what a card holds beside the
+// media (DJI telemetry, thumbnails, hidden files) is left out. Files named directly are kept.
+std::vector<std::string> media_inputs(const std::vector<std::string>& paths) {
+  static const char* const kNotMedia[] = {".srt", ".txt", ".json", ".xml", ".md",
+                                          ".log", ".thm", ".lrf",  ".xmp"};
+  std::vector<std::string> out;
+  for (const WalkEntry& e : walk_paths(paths)) {
+    if (!e.skipped.empty()) continue;
+    if (!e.explicit_file && !e.error) {
+      const std::string name = std::filesystem::path(e.path).filename().string();
+      const std::string ext = lower_extension(e.path);
+      if (name.starts_with('.') ||
+          std::find(std::begin(kNotMedia), std::end(kNotMedia), ext) != std::end(kNotMedia))
+        continue;
+    }
+    out.push_back(e.path);
+  }
+  return out;
+}
+
 int run_render(const RenderArgs& args) {
   auto catalog = PresetCatalog::load(presets_folder(args.presets_dir));
   if (!catalog) {
@@ -118,23 +153,27 @@ int run_render(const RenderArgs& args) {
   opt.overrides.duration_s = args.duration;
   opt.overrides.fade_in_s = args.fade_in;
   opt.overrides.fade_out_s = args.fade_out;
+  if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
   RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
   opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
-  const std::vector<InputReport> reports = render(args.inputs, opt);
-  int made = 0, current = 0, failed = 0;
+  const std::vector<InputReport> reports = render(media_inputs(args.inputs), opt);
+  int made = 0, current = 0, skipped = 0, failed = 0;
   for (const InputReport& r : reports) {
     for (const RenditionResult& x : r.renditions) {
       if (x.status == "made")
         ++made;
       else if (x.status == "up-to-date")
         ++current;
+      else if (x.status == "skipped")
+        ++skipped;
       else
         ++failed;
     }
     if (r.renditions.empty() && r.error) ++failed;
   }
   if (!args.json && !args.quiet) {
-    std::cout << fmt::format("{} made, {} up to date, {} failed -> {}\n", made, current, failed,
+    std::cout << fmt::format("{} made, {} up to date, {}{} failed -> {}\n", made, current,
+                             skipped > 0 ? fmt::format("{} skipped, ", skipped) : "", failed,
                              args.out_dir);
   }
   return failed > 0 ? kExitSomeFailed : kExitOk;
@@ -147,13 +186,17 @@ Runner add_render_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "render",
       "Make each channel's version of every INPUT from one decode of it: the video for YouTube,\n"
-      "Instagram, Facebook, X and the website, and the radio clip at broadcast loudness.\n"
+      "Instagram, Facebook, X and the website, the radio clip at broadcast loudness, and the\n"
+      "pictures (photo crops framed on faces, the website's responsive set, thumbnails; from a\n"
+      "video, a poster frame chosen by content). Fill crops of video follow the content.\n"
       "Each output is checked against its channel's limits before it gets its final name,\n"
       "<input-stem>.<preset>.<ext>, in OUTDIR; OUTDIR/saluran-manifest.json records what was\n"
       "made from what, with which settings, and every check. Outputs already made from the same\n"
       "input with the same settings are not made again, so an interrupted run can simply be run\n"
       "again. See 'saluran presets list' for the presets.");
-  sub->add_option("inputs", args->inputs, "Video or audio files")->required();
+  sub->add_option("inputs", args->inputs,
+                  "Video, audio or photo files, or folders of them (searched recursively)")
+      ->required();
   sub->add_option("-p,--preset", args->presets,
                   "Presets to render, comma-separated (youtube,x-video)")
       ->required()
@@ -169,6 +212,12 @@ Runner add_render_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--fade-out", args->fade_out, "Fade out over this many seconds")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--focus", args->focus,
+                  "Centre fill crops here, as fractions of the picture: --focus 0.3,0.4 (else "
+                  "faces, then content decide)")
+      ->delimiter(',')
+      ->expected(2)
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--force", args->force, "Make every output again, even when up to date");
   sub->add_flag("--json", args->json, "One JSON report per input on standard output");
   sub->add_flag("-q,--quiet", args->quiet, "Print only errors and the summary line");

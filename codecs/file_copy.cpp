@@ -218,6 +218,20 @@ Status fsync_file(const std::string& path) {
   return Ok{};
 }
 
+Status write_file_synced(const std::string& path, std::span<const std::uint8_t> data) {
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return errno_error(errno, "create", path);
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return errno_error(n < 0 ? errno : EIO, "write", path);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) return errno_error(errno, "flush to disk", path);
+  return Ok{};
+}
+
 Result<bool> place_file(const std::string& from, const std::string& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "pipeline/model/error.hpp"
@@ -43,5 +44,9 @@ std::string temp_path_beside(const std::string& final_path, const char* suffix);
 
 /// fsyncs a file's content, so a rename that follows never exposes a half-written file.
 Status fsync_file(const std::string& path);
+
+/// Writes `data` to a new file `path` (replacing it) and fsyncs it; used for temporary names
+/// (temp_path_beside) that are renamed once checked. Errors name the file.
+Status write_file_synced(const std::string& path, std::span<const std::uint8_t> data);
 
 }  // namespace saluran

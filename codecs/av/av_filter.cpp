@@ -131,4 +131,12 @@ Result<bool> FilterChain::pull(AVFrame* out) {
   return true;
 }
 
+Status FilterChain::command(const std::string& target, const std::string& option,
+                            const std::string& value) {
+  char reply[64] = {};
+  return check_av(avfilter_graph_send_command(graph_.get(), target.c_str(), option.c_str(),
+                                              value.c_str(), reply, sizeof(reply), 0),
+                  "avfilter_graph_send_command", target);
+}
+
 }  // namespace saluran::av

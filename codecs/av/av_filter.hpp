@@ -57,6 +57,9 @@ class FilterChain {
   /// Takes one output frame into `out`: true when one came, false when the chain needs more
   /// input or has ended.
   Result<bool> pull(AVFrame* out);
+  /// Changes a runtime option of the filter instance `target` (written `crop@name` in the
+  /// chain) before the next frame, e.g. command("crop@reframe", "x", "312").
+  Status command(const std::string& target, const std::string& option, const std::string& value);
   /// True once the end has come out of the sink.
   bool finished() const { return finished_; }
   /// The sink, to read the output format (av_buffersink_get_*).

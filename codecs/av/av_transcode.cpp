@@ -62,6 +62,9 @@ struct Encoder {
 struct Branch {
   bool video = true;
   std::string filter;
+  std::shared_ptr<const MovingCrop> moving_crop;
+  double in_tb = 0;  ///< seconds per tick of the frames pushed in
+  int last_crop_x = -1;
   std::optional<FilterChain> chain;
   std::vector<std::unique_ptr<Encoder>> encoders;
   std::unique_ptr<BoundedQueue<FramePtr>> queue;
@@ -121,6 +124,19 @@ Status drain(Branch& b, AVFrame* filtered, AVPacket* pkt) {
   }
 }
 
+// A reframed rendition: puts the crop window where the path says for this frame's time.
+Status move_crop(Branch& b, const AVFrame* frame) {
+  if (!b.moving_crop || b.moving_crop->x.empty() || frame->pts == AV_NOPTS_VALUE) return Ok{};
+  const MovingCrop& m = *b.moving_crop;
+  const double t = static_cast<double>(frame->pts) * b.in_tb;
+  const auto last = static_cast<std::int64_t>(m.x.size()) - 1;
+  const std::int64_t i = std::clamp<std::int64_t>(std::llround(t * m.fps), 0, last);
+  const int x = m.x[static_cast<std::size_t>(i)];
+  if (x == b.last_crop_x) return Ok{};
+  b.last_crop_x = x;
+  return b.chain->command(kMovingCropFilter, "x", std::to_string(x));
+}
+
 void run_branch(Branch& b) {
   FramePtr filtered = make_frame();
   PacketPtr pkt = make_packet();
@@ -130,7 +146,8 @@ void run_branch(Branch& b) {
       b.queue->close();
       continue;
     }
-    Status st = b.chain->push(item->get());
+    Status st = move_crop(b, item->get());
+    if (st) st = b.chain->push(item->get());
     if (st) st = drain(b, filtered.get(), pkt.get());
     if (!st) {
       fail_all(b, st.error());
@@ -554,8 +571,9 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
     AVStream* st = (*in)->streams[vdec.stream];
     vrate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
   }
-  auto branch_for = [&](bool video, const std::string& filter, int frame_size,
-                        bool own) -> Result<Branch*> {
+  auto branch_for = [&](bool video, const std::string& filter, int frame_size, bool own,
+                        std::shared_ptr<const MovingCrop> moving = nullptr) -> Result<Branch*> {
+    own = own || moving != nullptr;
     const std::string key = fmt::format("{}|{}|{}", video ? 'v' : 'a', frame_size, filter);
     if (!own) {
       if (auto it = by_key.find(key); it != by_key.end()) return it->second;
@@ -563,6 +581,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
     auto b = std::make_unique<Branch>();
     b->video = video;
     b->filter = filter;
+    b->moving_crop = std::move(moving);
     const Decoder& d = video ? vdec : adec;
     const StreamFormat fmt =
         video
@@ -571,6 +590,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
     auto chain = FilterChain::make(fmt, filter, frame_size);
     if (!chain) return chain.error();
     b->chain.emplace(std::move(*chain));
+    b->in_tb = av_q2d(d.tb);
     b->queue = std::make_unique<BoundedQueue<FramePtr>>(
         video ? static_cast<std::size_t>(std::max(1, options.video_queue_frames))
               : kAudioQueueFrames);
@@ -606,7 +626,7 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
       out->file = std::move(*file);
       const bool global = out->file->wants_global_header();
       if (spec.video) {
-        auto b = branch_for(true, spec.video->filter, 0, false);
+        auto b = branch_for(true, spec.video->filter, 0, false, spec.video->moving_crop);
         if (!b) return b.error();
         H264Settings settings = spec.video->encoder;
         if (settings.threads == 0) settings.threads = x264_threads;

@@ -28,9 +28,21 @@
 namespace saluran::av {
 
 /// The picture half of an output.
+/// A crop window that moves frame by frame (video reframing). The chain holds a filter
+/// `crop@reframe`; before the frame at time t its x becomes x[round(t * fps)] (clamped).
+struct MovingCrop {
+  std::vector<int> x;  ///< left edge in the chain's picture at the crop, per source frame
+  double fps = 0;      ///< source frames per second, to find a frame's entry
+};
+
+/// The name of the moving crop's filter instance in a chain.
+inline constexpr const char* kMovingCropFilter = "crop@reframe";
+
+/// The picture half of an output.
 struct TranscodeVideo {
   std::string filter;  ///< from the decoded frame to the encoder
   H264Settings encoder;
+  std::shared_ptr<const MovingCrop> moving_crop;  ///< set for reframed fill renditions
 };
 
 /// Loudness normalisation of an audio output (EBU R128).

@@ -8,6 +8,8 @@ const char* preset_kind_name(PresetKind k) {
       return "video";
     case PresetKind::kAudio:
       return "audio";
+    case PresetKind::kImage:
+      return "image";
   }
   return "video";
 }

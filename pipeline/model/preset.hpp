@@ -27,7 +27,7 @@
 namespace saluran {
 
 /// What a preset makes.
-enum class PresetKind { kVideo, kAudio };
+enum class PresetKind { kVideo, kAudio, kImage };
 
 /// How a picture of another shape is put into the output frame.
 enum class AspectMode {
@@ -87,6 +87,22 @@ struct AudioSpec {
   double true_peak_dbtp = -1.0;         ///< the highest true peak allowed
 };
 
+/// A still picture: photo renditions, and video posters (a frame chosen by content).
+struct ImageSpec {
+  int width = 0;       ///< fixed frame (fill); 0 = from the source within max_width x max_height
+  int height = 0;      ///< fixed frame (fill)
+  int max_width = 0;   ///< keep: the long side at most this (0 = no limit)
+  int max_height = 0;  ///< keep: the short side at most this (0 = no limit)
+  AspectMode aspect = AspectMode::kKeep;        ///< keep or fill (smart crop)
+  std::vector<std::string> formats = {"jpeg"};  ///< "jpeg", "webp": one file per format
+  std::vector<int> widths;  ///< responsive set: one file per width (and format), source shape
+  int quality = 85;         ///< the first quality tried (1-100)
+  int min_quality = 50;     ///< a size limit lowers quality step by step down to this
+  bool progressive = true;  ///< JPEG only
+  bool keep_gps = false;    ///< GPS is removed unless the preset keeps it
+  bool upscale = false;     ///< a smaller source is enlarged to the frame (fill always fills)
+};
+
 /// Channel limits the output is checked against.
 struct Limits {
   double min_duration_s = 0;         ///< 0 = none
@@ -115,10 +131,11 @@ struct Preset {
   std::string extends;      ///< the parent preset, empty when none
   std::string file;         ///< the file it was read from
   PresetKind kind = PresetKind::kVideo;
-  std::string container = "mp4";   ///< "mp4", "mp3", "wav"
+  std::string container = "mp4";   ///< "mp4", "mp3", "wav"; "jpeg" or "webp" for images
   std::string extension;           ///< output file extension without the dot ("mp4")
   std::optional<VideoSpec> video;  ///< present for kVideo
   std::optional<AudioSpec> audio;  ///< present when the output has sound
+  std::optional<ImageSpec> image;  ///< present for kImage
   Limits limits;
   Trim trim;
 };

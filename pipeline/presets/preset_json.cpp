@@ -41,6 +41,21 @@ nlohmann::json audio_json(const AudioSpec& a) {
           {"true_peak_dbtp", a.true_peak_dbtp}};
 }
 
+nlohmann::json image_json(const ImageSpec& m) {
+  return {{"width", m.width},
+          {"height", m.height},
+          {"max_width", m.max_width},
+          {"max_height", m.max_height},
+          {"aspect", aspect_mode_name(m.aspect)},
+          {"formats", m.formats},
+          {"widths", m.widths},
+          {"quality", m.quality},
+          {"min_quality", m.min_quality},
+          {"progressive", m.progressive},
+          {"keep_gps", m.keep_gps},
+          {"upscale", m.upscale}};
+}
+
 }  // namespace
 
 nlohmann::json preset_to_json(const Preset& p) {
@@ -56,6 +71,7 @@ nlohmann::json preset_to_json(const Preset& p) {
           {"extension", p.extension},
           {"video", p.video ? video_json(*p.video) : nlohmann::json()},
           {"audio", p.audio ? audio_json(*p.audio) : nlohmann::json()},
+          {"image", p.image ? image_json(*p.image) : nlohmann::json()},
           {"limits",
            {{"min_duration_s", l.min_duration_s},
             {"max_duration_s", l.max_duration_s},

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pipeline/presets/builtin_presets.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
@@ -24,8 +25,13 @@ namespace {
 
 // ---- The schema: every key of every table. --------------------------------------------------
 
-constexpr std::string_view kTopKeys[] = {"description", "source", "extends", "kind",   "container",
-                                         "extension",   "video",  "audio",   "limits", "trim"};
+constexpr std::string_view kTopKeys[] = {"description", "source",    "extends", "kind",
+                                         "container",   "extension", "video",   "audio",
+                                         "image",       "limits",    "trim"};
+constexpr std::string_view kImageKeys[] = {"width",       "height",      "max_width", "max_height",
+                                           "aspect",      "formats",     "widths",    "quality",
+                                           "min_quality", "progressive", "keep_gps",  "upscale"};
+constexpr std::string_view kImageFormats[] = {"jpeg", "webp"};
 constexpr std::string_view kVideoKeys[] = {
     "codec",        "profile",          "speed",       "width",      "height",
     "max_width",    "max_height",       "aspect",      "fps",        "min_fps",
@@ -40,7 +46,7 @@ constexpr std::string_view kLimitsKeys[] = {"min_duration_s", "max_duration_s", 
                                             "min_aspect",     "max_aspect"};
 constexpr std::string_view kTrimKeys[] = {"start_s", "duration_s", "fade_in_s", "fade_out_s"};
 
-constexpr std::string_view kContainers[] = {"mp4", "mp3", "wav"};
+constexpr std::string_view kContainers[] = {"mp4", "mp3", "wav", "jpeg", "webp"};
 constexpr std::string_view kVideoCodecs[] = {"h264"};
 constexpr std::string_view kProfiles[] = {"baseline", "main", "high"};
 constexpr std::string_view kSpeeds[] = {"ultrafast", "superfast", "veryfast", "faster",
@@ -59,8 +65,8 @@ struct Named {
   std::string_view name;
   E value;
 };
-constexpr Named<PresetKind> kKinds[] = {{"video", PresetKind::kVideo},
-                                        {"audio", PresetKind::kAudio}};
+constexpr Named<PresetKind> kKinds[] = {
+    {"video", PresetKind::kVideo}, {"audio", PresetKind::kAudio}, {"image", PresetKind::kImage}};
 constexpr Named<AspectMode> kAspects[] = {{"keep", AspectMode::kKeep},
                                           {"fit", AspectMode::kFit},
                                           {"fill", AspectMode::kFill},
@@ -421,6 +427,61 @@ void read_audio(Reader& r, const toml::table& t, AudioSpec& a) {
   r.number(t, p, "true_peak_dbtp", a.true_peak_dbtp, {-9, 0});
 }
 
+void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
+  constexpr std::string_view p = "image.";
+  r.only_keys(t, p, "in [image]", kImageKeys);
+  r.integer(t, p, "width", m.width, kPixels);
+  r.integer(t, p, "height", m.height, kPixels);
+  r.integer(t, p, "max_width", m.max_width, kPixels);
+  r.integer(t, p, "max_height", m.max_height, kPixels);
+  r.choice(t, p, "aspect", m.aspect, kAspects);
+  r.integer(t, p, "quality", m.quality, {1, 100});
+  r.integer(t, p, "min_quality", m.min_quality, {1, 100});
+  r.flag(t, p, "progressive", m.progressive);
+  r.flag(t, p, "keep_gps", m.keep_gps);
+  r.flag(t, p, "upscale", m.upscale);
+  if (const toml::node* n = r.get(t, "formats")) {
+    const toml::array* list = n->as_array();
+    if (list == nullptr || list->empty()) {
+      r.fail(n, fmt::format("image.formats must be a list of one or more of {}, like [\"jpeg\"]",
+                            join_quoted(kImageFormats)));
+      return;
+    }
+    m.formats.clear();
+    for (const toml::node& item : *list) {
+      const auto* f = item.as_string();
+      const std::string value = f != nullptr ? f->get() : std::string();
+      if (std::find(std::begin(kImageFormats), std::end(kImageFormats), value) ==
+          std::end(kImageFormats)) {
+        r.fail(&item, fmt::format("image.formats: {} is not allowed (allowed: {})",
+                                  f != nullptr ? "\"" + value + "\"" : type_name(item),
+                                  join_quoted(kImageFormats)));
+        return;
+      }
+      if (std::find(m.formats.begin(), m.formats.end(), value) == m.formats.end()) {
+        m.formats.push_back(value);
+      }
+    }
+  }
+  if (const toml::node* n = r.get(t, "widths")) {
+    const toml::array* list = n->as_array();
+    if (list == nullptr) {
+      r.fail(n,
+             fmt::format("image.widths must be a list of widths in pixels, not {}", type_name(*n)));
+      return;
+    }
+    m.widths.clear();
+    for (const toml::node& item : *list) {
+      const auto* w = item.as_integer();
+      if (w == nullptr || w->get() < 16 || w->get() > 8192) {
+        r.fail(&item, "image.widths: each width must be a whole number of pixels (16 to 8192)");
+        return;
+      }
+      m.widths.push_back(static_cast<int>(w->get()));
+    }
+  }
+}
+
 void read_limits(Reader& r, const toml::table& t, Limits& l) {
   constexpr std::string_view p = "limits.";
   r.only_keys(t, p, "in [limits]", kLimitsKeys);
@@ -447,8 +508,50 @@ void read_trim(Reader& r, const toml::table& t, Trim& m) {
 
 /// The first rule broken by the combination of values, in words for the person who edits the
 /// file; empty when every rule holds.
+std::string image_problem(const Preset& p) {
+  if (!p.image) return "kind = \"image\" needs an [image] table (frame, formats and quality)";
+  if (p.video || p.audio) return "kind = \"image\" makes pictures only: remove [video] and [audio]";
+  const ImageSpec& m = *p.image;
+  if ((m.width == 0) != (m.height == 0)) {
+    return fmt::format(
+        "image.width = {} and image.height = {}: set both (a fixed frame) or neither", m.width,
+        m.height);
+  }
+  if (m.aspect == AspectMode::kFill && m.width == 0) {
+    return "image.aspect = \"fill\" needs the frame: set image.width and image.height";
+  }
+  if (m.aspect != AspectMode::kFill && m.aspect != AspectMode::kKeep) {
+    return fmt::format(
+        "image.aspect = \"{}\" is not made for pictures yet (allowed: \"keep\", \"fill\")",
+        aspect_mode_name(m.aspect));
+  }
+  if (m.aspect == AspectMode::kKeep && m.width > 0) {
+    return fmt::format(
+        "image.aspect = \"keep\" has no fixed frame: bound the size with image.max_width and "
+        "image.max_height instead of image.width = {} and image.height = {}",
+        m.width, m.height);
+  }
+  if (!m.widths.empty() && m.aspect != AspectMode::kKeep) {
+    return "image.widths (a responsive set) keeps the source shape: use image.aspect = \"keep\"";
+  }
+  if (m.min_quality > m.quality) {
+    return fmt::format("image.min_quality = {} is above image.quality = {}", m.min_quality,
+                       m.quality);
+  }
+  if (std::find(m.formats.begin(), m.formats.end(), p.container) == m.formats.end()) {
+    return fmt::format("container = \"{}\" must be one of image.formats ({})", p.container,
+                       fmt::join(m.formats, ", "));
+  }
+  return {};
+}
+
 std::string cross_field_problem(const Preset& p) {
-  if (p.kind == PresetKind::kVideo) {
+  if (p.kind == PresetKind::kImage) {
+    if (std::string problem = image_problem(p); !problem.empty()) return problem;
+  } else if (p.image) {
+    return fmt::format("kind = \"{}\" has no pictures: remove the [image] table",
+                       preset_kind_name(p.kind));
+  } else if (p.kind == PresetKind::kVideo) {
     if (!p.video) return "kind = \"video\" needs a [video] table (frame, rate and bitrate)";
     if (p.container != "mp4") {
       return fmt::format("kind = \"video\" needs container = \"mp4\", not \"{}\"", p.container);
@@ -617,12 +720,17 @@ Result<Preset> build_preset(const toml::table& t, const PresetSource& source) {
                          p.extension));
     }
   }
-  if (p.extension.empty()) p.extension = p.container;
   if (const toml::table* v = r.table(t, "", "video")) read_video(r, *v, p.video.emplace());
   if (const toml::table* a = r.table(t, "", "audio")) read_audio(r, *a, p.audio.emplace());
+  if (const toml::table* m = r.table(t, "", "image")) read_image(r, *m, p.image.emplace());
   if (const toml::table* l = r.table(t, "", "limits")) read_limits(r, *l, p.limits);
   if (const toml::table* m = r.table(t, "", "trim")) read_trim(r, *m, p.trim);
   if (r.failed()) return r.error();
+  // A picture preset is written in its first format unless it names one.
+  if (p.kind == PresetKind::kImage && p.image && r.get(t, "container") == nullptr) {
+    p.container = p.image->formats.front();
+  }
+  if (p.extension.empty()) p.extension = p.container == "jpeg" ? "jpg" : p.container;
   if (std::string problem = cross_field_problem(p); !problem.empty()) {
     return make_error(ErrorCode::kInvalidArgument, std::move(problem), source.file);
   }

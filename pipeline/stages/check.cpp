@@ -379,6 +379,7 @@ std::string CheckReport::failures() const {
 }
 
 Result<CheckReport> check_output(const std::string& path, const Preset& preset) {
+  if (preset.kind == PresetKind::kImage) return check_image_output(path, preset);
   Result<PacketSurvey> survey = survey_packets(path, InputLimits{});
   if (!survey) {
     Error e = std::move(survey.error());

@@ -42,6 +42,10 @@ struct CheckReport {
 /// that breaks the channel's limits is a report with failed rules.
 Result<CheckReport> check_output(const std::string& path, const Preset& preset);
 
+/// The picture half of check_output: format, frame size, aspect, file size, orientation and
+/// (unless the preset keeps it) the absence of GPS, read back from the file.
+Result<CheckReport> check_image_output(const std::string& path, const Preset& preset);
+
 /// A report as JSON: {"file", "preset", "passed", "rules": [{"name", "passed", "expected",
 /// "actual"}], "loudness"?: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",
 /// "range_lu"}}, as `saluran check --json` writes it. Field names are stable.

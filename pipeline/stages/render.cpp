@@ -7,13 +7,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
-#include "codecs/av/av_probe.hpp"
 #include "pipeline/presets/preset_json.hpp"
+#include "pipeline/stages/probe.hpp"
+#include "pipeline/stages/render_image.hpp"
 #include "pipeline/stages/render_manifest.hpp"
+#include "pipeline/stages/video_analysis.hpp"
 
 namespace saluran {
 namespace fs = std::filesystem;
@@ -124,6 +128,41 @@ std::string unique_stem(const std::string& input, std::map<std::string, std::str
   return stem;
 }
 
+// The moving window of a reframed fill rendition, in the chain's scaled picture. The video is
+// analysed once per window shape; when analysis fails the crop stays centred and says why.
+std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, const VideoPlan& v,
+                                                      std::map<int, Result<ReframeTrack>>& cache,
+                                                      RenditionResult& r) {
+  const FrameGeometry& g = v.geometry;
+  const double aspect = static_cast<double>(g.crop.width) / g.crop.height;
+  const int key = static_cast<int>(std::lround(aspect * 10000));
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    const Result<FaceDetector>& faces = face_detector_once();
+    Result<ReframeTrack> track =
+        faces ? analyse_reframe(input, aspect, *faces) : Result<ReframeTrack>(faces.error());
+    it = cache.emplace(key, std::move(track)).first;
+  }
+  if (!it->second) {
+    r.reframe = "centred: " + it->second.error().to_string();
+    return nullptr;
+  }
+  const ReframeTrack& t = *it->second;
+  auto m = std::make_shared<av::MovingCrop>();
+  m->fps = t.fps;
+  const double scale = static_cast<double>(g.scaled_width) / std::max(1, t.frame_width);
+  const int room = g.scaled_width - g.crop.width;
+  for (int left : t.left) {
+    m->x.push_back(std::clamp(static_cast<int>(std::lround(left * scale)), 0, room));
+  }
+  r.reframe = fmt::format(
+      "{} shots; faces in {} analysed frames; window moves at most {} px a "
+      "frame within a shot; {}",
+      t.shot_starts.size(), t.frames_with_faces, static_cast<int>(std::lround(t.max_step * scale)),
+      t.note);
+  return m;
+}
+
 void emit(const RenderOptions& opt, RenderEvent ev) {
   if (opt.on_event) opt.on_event(ev);
 }
@@ -133,41 +172,65 @@ InputReport render_one(const std::string& input, const std::string& stem, const 
   const auto started = Clock::now();
   InputReport report;
   report.input = input;
-  auto info = probe_av(input, opt.limits);
+  auto info = probe_file(input, opt.limits);
+  std::vector<const Preset*> pictures;
+  std::vector<const Preset*> media;
+  for (const Preset& p : opt.presets)
+    (p.kind == PresetKind::kImage ? pictures : media).push_back(&p);
   if (!info) {
     report.error = info.error();
-  } else if (info->kind == MediaKind::kPhoto) {
-    report.error = make_error(ErrorCode::kUnsupported,
-                              "is a photo; video and audio presets need a video or sound file "
-                              "(photo presets are not finished yet)",
-                              input);
   } else if (info->kind == MediaKind::kTelemetry) {
     report.error = make_error(ErrorCode::kUnsupported, "is drone telemetry, not media", input);
   }
   RenderEvent start{RenderEvent::Kind::kInputStart, input};
   if (info) start.duration_s = info->duration_s.value_or(0);
   emit(opt, start);
+  auto fail = [&](const Preset& p, const Error& e) {
+    RenditionResult r;
+    r.input = input;
+    r.preset = p.name;
+    r.status = "failed";
+    r.error = e;
+    report.renditions.push_back(std::move(r));
+  };
   if (report.error) {
-    for (const Preset& p : opt.presets) {
-      RenditionResult r;
-      r.input = input;
-      r.preset = p.name;
-      r.status = "failed";
-      r.error = report.error;
-      report.renditions.push_back(std::move(r));
-    }
+    for (const Preset& p : opt.presets) fail(p, *report.error);
     report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return report;
+  }
+  // Pictures: from a photo, or a video's poster frame; sound has none.
+  if (!pictures.empty()) {
+    if (info->kind == MediaKind::kPhoto || info->kind == MediaKind::kVideo) {
+      for (RenditionResult& r : render_images(input, *info, stem, pictures, opt, manifest))
+        report.renditions.push_back(std::move(r));
+    } else {
+      for (const Preset* p : pictures) {
+        fail(*p, make_error(ErrorCode::kInvalidArgument,
+                            fmt::format("has no picture: {} is a picture preset", p->name), input));
+      }
+    }
+  }
+  if (info->kind == MediaKind::kPhoto) {
+    for (const Preset* p : media) {
+      fail(*p, make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("is a photo: {} is a {} preset, which needs a video or "
+                                      "sound file",
+                                      p->name, preset_kind_name(p->kind)),
+                          input));
+    }
+    media.clear();
   }
   const SourceFacts facts = facts_of(*info);
 
   // Plan every rendition first: a rendition that cannot be made fails here, alone.
   std::vector<av::TranscodeOutput> outputs;
   std::vector<std::size_t> output_of_result;
+  std::map<int, Result<ReframeTrack>> reframes;
   double seek = -1;
   double stop = 0;
   bool to_end = false;
-  for (const Preset& preset : opt.presets) {
+  for (const Preset* media_preset : media) {
+    const Preset& preset = *media_preset;
     RenditionResult r;
     r.input = input;
     r.preset = preset.name;
@@ -198,6 +261,9 @@ InputReport render_one(const std::string& input, const std::string& stem, const 
     else
       to_end = true;
     outputs.push_back(output_of(*plan, r.output));
+    if (plan->video && plan->video->reframe) {
+      outputs.back().video->moving_crop = moving_crop_for(input, *plan->video, reframes, r);
+    }
     r.plan = std::move(*plan);
     output_of_result.push_back(report.renditions.size());
     report.renditions.push_back(std::move(r));

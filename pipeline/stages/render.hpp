@@ -20,6 +20,7 @@
 #include "codecs/input_limits.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/preset.hpp"
+#include "pipeline/ops/smart_crop.hpp"
 #include "pipeline/stages/check.hpp"
 #include "pipeline/stages/render_plan.hpp"
 
@@ -28,12 +29,27 @@ namespace saluran {
 /// The manifest written into every output folder.
 inline constexpr const char* kRenderManifestName = "saluran-manifest.json";
 
+/// How a picture rendition was made.
+struct ImageOutcome {
+  int width = 0;
+  int height = 0;
+  std::string format;  ///< "jpeg" or "webp"
+  int quality = 0;     ///< the quality written (lower than the preset's when a size limit applied)
+  std::uint64_t bytes = 0;
+  std::string colour;  ///< the source's colour and its conversion, e.g. "Display P3 (ICC) -> sRGB"
+  int shrink = 1;      ///< the JPEG was decoded at 1/shrink of its size (shrink-on-load)
+  std::optional<CropChoice> crop;  ///< fill: the window chosen and why
+  std::optional<double> poster_s;  ///< from a video: the frame's time
+  std::string poster_reason;       ///< why that frame
+  bool gps_kept = false;
+};
+
 /// What became of one rendition.
 struct RenditionResult {
   std::string input;
   std::string preset;
   std::string output;  ///< the final path (also when it failed: what it would have been)
-  std::string status;  ///< "made", "up-to-date" or "failed"
+  std::string status;  ///< "made", "up-to-date", "skipped" (nothing to make) or "failed"
   std::optional<Error> error;
   std::optional<RenditionPlan> plan;
   std::optional<CheckReport> check;
@@ -42,7 +58,9 @@ struct RenditionResult {
   double gain_db = 0;
   bool limited = false;
   std::int64_t video_frames = 0;
-  std::string fingerprint;  ///< of the input and settings; equal means up to date
+  std::string fingerprint;            ///< of the input and settings; equal means up to date
+  std::optional<ImageOutcome> image;  ///< picture presets
+  std::string reframe;                ///< a reframed fill video: what the moving window followed
 };
 
 /// What became of one input.

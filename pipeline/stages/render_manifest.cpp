@@ -9,6 +9,7 @@
 #include "codecs/file_copy.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/preset_json.hpp"
+#include "pipeline/stages/render_image.hpp"
 
 namespace saluran {
 namespace fs = std::filesystem;
@@ -59,6 +60,8 @@ nlohmann::json rendition_to_json(const RenditionResult& r) {
     j["plan"] = plan_to_json(*r.plan);
   }
   if (r.video_frames > 0) j["video_frames"] = r.video_frames;
+  if (r.image) j["image"] = image_outcome_to_json(*r.image);
+  if (!r.reframe.empty()) j["reframe"] = r.reframe;
   if (r.check) j["check"] = to_json(*r.check);
   if (r.source_loudness) {
     nlohmann::json l = {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "codecs/av/av_transcode.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -49,7 +51,9 @@ void append_trim(std::string& chain, const RenditionPlan& p, const SourceFacts& 
     append(chain, p.duration_s > 0 ? fmt::format("{}trim=start={:.3f}:end={:.3f}", a, p.start_s,
                                                  p.start_s + p.duration_s)
                                    : fmt::format("{}trim=start={:.3f}", a, p.start_s));
-    append(chain, fmt::format("{}setpts=PTS-STARTPTS", a));
+    // The trim's start becomes 0 for both streams alike (not each stream's own first frame),
+    // so a picture that starts later than the sound stays in sync.
+    append(chain, fmt::format("{}setpts=PTS-{:.3f}/TB", a, p.start_s));
   }
 }
 
@@ -66,8 +70,10 @@ std::string video_filter(const VideoPlan& v, const SourceFacts& src, const Rendi
   std::string chain;
   append_trim(chain, p, src, "");
   if (src.interlaced) append(chain, "bwdif=mode=send_frame:deint=interlaced");
-  // Constant rate first: frames dropped here are never scaled.
-  append(chain, fmt::format("fps={}/{}", v.rate.num, v.rate.den));
+  // Constant rate first: frames dropped here are never scaled. start_time=0: a picture that
+  // starts after the sound (phones often start video 0.1-1 s late) is padded with its first
+  // frame from 0, so the file starts with both and every frame has the same duration.
+  append(chain, fmt::format("fps={}/{}:start_time=0", v.rate.num, v.rate.den));
   const bool turned = src.picture.rotation == 90 || src.picture.rotation == 270;
   const int sw = turned ? g.scaled_height : g.scaled_width;
   const int sh = turned ? g.scaled_width : g.scaled_height;
@@ -84,8 +90,8 @@ std::string video_filter(const VideoPlan& v, const SourceFacts& src, const Rendi
     case AspectMode::kKeep:
       break;
     case AspectMode::kFill:
-      append(chain,
-             fmt::format("crop={}:{}:{}:{}", g.crop.width, g.crop.height, g.crop.x, g.crop.y));
+      append(chain, fmt::format("{}={}:{}:{}:{}", v.reframe ? av::kMovingCropFilter : "crop",
+                                g.crop.width, g.crop.height, g.crop.x, g.crop.y));
       break;
     case AspectMode::kFit:
       append(chain,
@@ -185,6 +191,11 @@ Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& so
     v.max_bitrate_kbps = spec.max_bitrate_kbps;
     v.gop_frames = plan_gop_frames(spec, v.rate);
     v.tone_map = spec.sdr && !source.hdr.empty();
+    // A fill crop across a wider picture follows the content (render analyses the video and
+    // moves the window frame by frame), unless a focus point fixes it.
+    const FrameGeometry& g = v.geometry;
+    v.reframe = g.mode == AspectMode::kFill && !overrides.focus && g.crop.width < g.scaled_width &&
+                g.crop.height == g.scaled_height;
     v.filter = video_filter(v, source, p);
     p.video = std::move(v);
   }

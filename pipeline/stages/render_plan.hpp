@@ -49,6 +49,7 @@ struct VideoPlan {
   int max_bitrate_kbps = 0;
   int gop_frames = 1;
   bool tone_map = false;  ///< HLG/PQ made SDR BT.709
+  bool reframe = false;   ///< fill crop whose window follows the content (crop@reframe)
   std::string filter;     ///< libavfilter chain from the decoded frame to the encoder's input
 };
 

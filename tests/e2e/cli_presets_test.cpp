@@ -60,14 +60,18 @@ TEST_F(CliPresets, ListAsJson) {
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["saluran_presets"], 1);
   EXPECT_EQ(j["errors"].size(), 0u);
-  ASSERT_EQ(j["presets"].size(), 11u);
+  ASSERT_EQ(j["presets"].size(), 20u);
   const nlohmann::json& first = j["presets"][0];
-  EXPECT_EQ(first["name"], "facebook-reel");
+  EXPECT_EQ(first["name"], "facebook-photo");
   EXPECT_EQ(first["valid"], true);
-  EXPECT_EQ(first["kind"], "video");
-  EXPECT_EQ(first["container"], "mp4");
+  EXPECT_EQ(first["kind"], "image");
+  EXPECT_EQ(first["container"], "jpeg");
   EXPECT_EQ(first["from"], "builtin");
-  EXPECT_EQ(first["file"], "builtin:presets/facebook-reel.toml");
+  EXPECT_EQ(first["file"], "builtin:presets/facebook-photo.toml");
+  const nlohmann::json& second = j["presets"][1];
+  EXPECT_EQ(second["name"], "facebook-reel");
+  EXPECT_EQ(second["kind"], "video");
+  EXPECT_EQ(second["container"], "mp4");
 }
 
 TEST_F(CliPresets, ShowPrintsTheResolvedPresetAsToml) {
@@ -109,7 +113,7 @@ TEST_F(CliPresets, ValidateEveryKnownPreset) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("ok youtube\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok radio-clip\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("11 valid, 0 invalid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20 valid, 0 invalid"), std::string::npos) << r.out;
 }
 
 TEST_F(CliPresets, ValidateFilesResolvesExtendsAgainstTheCatalog) {
@@ -160,7 +164,7 @@ TEST_F(CliPresets, UserFolderOverridesAndBadFilesAreReported) {
   EXPECT_EQ(run_command(presets("show broken 2>/dev/null")).exit_code, 1);
   const auto validate = run_command(presets("validate"));
   EXPECT_EQ(validate.exit_code, 1);
-  EXPECT_NE(validate.out.find("11 valid, 1 invalid"), std::string::npos) << validate.out;
+  EXPECT_NE(validate.out.find("20 valid, 1 invalid"), std::string::npos) << validate.out;
 
   // --presets may also follow the subcommand.
   const auto after = run_command(cli_path() + " presets show youtube --presets " +

@@ -186,9 +186,10 @@ TEST(PresetParse, EnumStringsListAllowedValues) {
                   "video.aspect = \"stretch\" is not allowed (allowed: \"keep\", \"fit\", "
                   "\"fill\", \"blur-pad\")");
   EXPECT_CONTAINS(error_of("kind = \"photo\"\n"),
-                  "kind = \"photo\" is not allowed (allowed: \"video\", \"audio\")");
+                  "kind = \"photo\" is not allowed (allowed: \"video\", \"audio\", \"image\")");
   EXPECT_CONTAINS(error_of("container = \"mkv\"\n"),
-                  "container = \"mkv\" is not allowed (allowed: \"mp4\", \"mp3\", \"wav\")");
+                  "container = \"mkv\" is not allowed (allowed: \"mp4\", \"mp3\", \"wav\", "
+                  "\"jpeg\", \"webp\")");
   EXPECT_CONTAINS(error_of("[video]\nspeed = \"turbo\"\n"),
                   "(allowed: \"ultrafast\", \"superfast\", \"veryfast\"");
   EXPECT_CONTAINS(error_of("[video]\nprofile = \"high10\"\n"),
@@ -436,10 +437,26 @@ class BuiltinPresets : public ::testing::Test {
 };
 
 TEST_F(BuiltinPresets, TheListedOnesAreThereAndAllParse) {
-  const std::vector<std::string> expected = {
-      "facebook-reel", "facebook-video",  "instagram-feed-video", "instagram-reel",
-      "podcast",       "radio-broadcast", "radio-clip",           "web-video",
-      "x-video",       "youtube",         "youtube-shorts"};
+  const std::vector<std::string> expected = {"facebook-photo",
+                                             "facebook-reel",
+                                             "facebook-video",
+                                             "instagram-feed-4x5",
+                                             "instagram-feed-video",
+                                             "instagram-landscape",
+                                             "instagram-reel",
+                                             "instagram-square",
+                                             "instagram-story",
+                                             "podcast",
+                                             "radio-broadcast",
+                                             "radio-clip",
+                                             "web",
+                                             "web-thumb",
+                                             "web-video",
+                                             "x-photo",
+                                             "x-video",
+                                             "youtube",
+                                             "youtube-shorts",
+                                             "youtube-thumbnail"};
   EXPECT_EQ(catalog_->names(), expected);
   EXPECT_EQ(builtin_presets().size(), expected.size());
   EXPECT_TRUE(catalog_->validate_all().empty());
@@ -612,6 +629,67 @@ TEST_F(BuiltinPresets, Radio) {
   EXPECT_DOUBLE_EQ(p.audio->true_peak_dbtp, -1);
 }
 
+TEST_F(BuiltinPresets, Pictures) {
+  // channels.md 3.2: Instagram feed 4:5 to 1.91:1, JPEG, at most 8 MB.
+  const Preset ig = get("instagram-feed-4x5");
+  EXPECT_EQ(ig.kind, PresetKind::kImage);
+  EXPECT_EQ(ig.extension, "jpg");
+  EXPECT_EQ(ig.image->width, 1080);
+  EXPECT_EQ(ig.image->height, 1350);
+  EXPECT_EQ(ig.image->aspect, AspectMode::kFill);
+  EXPECT_EQ(ig.limits.max_file_bytes, 8000000u);
+  EXPECT_FALSE(ig.image->keep_gps);
+  const std::pair<const char*, std::pair<int, int>> frames[] = {
+      {"instagram-square", {1080, 1080}},
+      {"instagram-landscape", {1080, 566}},
+      {"instagram-story", {1080, 1920}},
+      {"web-thumb", {640, 360}},
+      {"youtube-thumbnail", {1280, 720}}};
+  for (const auto& [name, size] : frames) {
+    const Preset p = get(name);
+    EXPECT_EQ(p.image->aspect, AspectMode::kFill) << name;
+    EXPECT_EQ(std::make_pair(p.image->width, p.image->height), size) << name;
+  }
+  EXPECT_EQ(get("youtube-thumbnail").limits.max_file_bytes, 2000000u);
+  const Preset fb = get("facebook-photo");
+  EXPECT_EQ(fb.image->max_width, 2048);
+  EXPECT_EQ(fb.limits.max_file_bytes, 4000000u);
+  const Preset x = get("x-photo");
+  EXPECT_EQ(x.image->max_width, 4096);
+  EXPECT_EQ(x.limits.max_file_bytes, 5000000u);
+  const Preset web = get("web");
+  EXPECT_EQ(web.image->widths, (std::vector<int>{480, 960, 1440, 2048}));
+  EXPECT_EQ(web.image->formats, (std::vector<std::string>{"jpeg", "webp"}));
+}
+
+TEST(PresetParse, PictureRulesSayWhatIsWrong) {
+  auto message = [](const std::string& text) {
+    Result<Preset> p = parse(text);
+    return p ? std::string() : p.error().to_string();
+  };
+  const std::string base = "kind = \"image\"\n[image]\n";
+  EXPECT_EQ(message(base + "width = 100\nheight = 100\naspect = \"fill\"\n"), "");
+  EXPECT_NE(message(base + "aspect = \"fill\"\n").find("needs the frame"), std::string::npos);
+  EXPECT_NE(message(base + "formats = [\"gif\"]\n").find("\"gif\" is not allowed"),
+            std::string::npos);
+  EXPECT_NE(message(base + "quality = 101\n").find("image.quality = 101 is out of range"),
+            std::string::npos);
+  EXPECT_NE(message(base + "quality = 50\nmin_quality = 60\n").find("above image.quality"),
+            std::string::npos);
+  EXPECT_NE(message(base + "widths = [480]\nwidth = 100\nheight = 100\naspect = \"fill\"\n")
+                .find("responsive"),
+            std::string::npos);
+  EXPECT_NE(message(base + "qualty = 80\n").find("did you mean image.quality"), std::string::npos);
+  EXPECT_NE(message("kind = \"image\"\n").find("needs an [image] table"), std::string::npos);
+  EXPECT_NE(
+      message(std::string(kMinimalVideo) + "[image]\nquality = 80\n").find("remove the [image]"),
+      std::string::npos);
+  Result<Preset> webp = parse(base + "formats = [\"webp\"]\n");
+  ASSERT_TRUE(webp) << webp.error().to_string();
+  EXPECT_EQ(webp->container, "webp");
+  EXPECT_EQ(webp->extension, "webp");
+}
+
 TEST_F(BuiltinPresets, JsonHasEveryFieldWithEnumNames) {
   const nlohmann::json j = preset_to_json(get("youtube-shorts"));
   EXPECT_EQ(j["name"], "youtube-shorts");
@@ -648,7 +726,7 @@ TEST(PresetCatalog, MissingUserFolderMeansBuiltinsOnly) {
   Result<Preset> none = c->get("nosuch");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(none.error().message.find("known: facebook-reel, "), std::string::npos);
+  EXPECT_NE(none.error().message.find("known: facebook-photo, facebook-reel, "), std::string::npos);
 }
 
 TEST(PresetCatalog, UserFileOverridesBuiltinAndMayExtendIt) {
