@@ -59,14 +59,17 @@ const char* extension_of(const Preset& p, const std::string& format) {
   return format == "jpeg" ? "jpg" : "webp";
 }
 
-// Equal fingerprints mean the file would come out the same: same input file, same settings.
-std::string fingerprint(const Preset& preset, const std::string& input, const std::string& name) {
+// Equal fingerprints mean the file would come out the same: same input file, same settings,
+// same focus point.
+std::string fingerprint(const Preset& preset, const std::string& input, const std::string& name,
+                        const std::optional<FocusPoint>& focus) {
   struct stat st {};
   ::stat(input.c_str(), &st);
-  const std::string text =
-      fmt::format("{}|{}|{}|{}|{}|{}|{}", SALURAN_VERSION, fs::absolute(input).string(),
-                  static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
-                  static_cast<long long>(st.st_mtim.tv_nsec), preset_to_json(preset).dump(), name);
+  const std::string text = fmt::format(
+      "{}|{}|{}|{}|{}|{}|{}|{}", SALURAN_VERSION, fs::absolute(input).string(),
+      static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
+      static_cast<long long>(st.st_mtim.tv_nsec), preset_to_json(preset).dump(), name,
+      focus ? fmt::format("{:.4f},{:.4f}", focus->x, focus->y) : std::string("content"));
   return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
 }
 
@@ -237,7 +240,7 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
             v > 0 ? fmt::format("{}.{}-{}.{}", stem, p->name, v, extension_of(*p, format))
                   : fmt::format("{}.{}.{}", stem, p->name, extension_of(*p, format));
         r.output = (fs::path(opt.out_dir) / name).string();
-        r.fingerprint = fingerprint(*p, input, name);
+        r.fingerprint = fingerprint(*p, input, name, opt.overrides.focus);
         const auto& outs = manifest["outputs"];
         if (!opt.force && outs.contains(name) && outs[name].value("status", "") == "made" &&
             outs[name].value("fingerprint", "") == r.fingerprint && fs::exists(r.output)) {
