@@ -139,4 +139,17 @@ Status FilterChain::command(const std::string& target, const std::string& option
                   "avfilter_graph_send_command", target);
 }
 
+const char* upright_filter(int rotation) {
+  switch (rotation) {
+    case 90:
+      return "transpose=clock";
+    case 180:
+      return "hflip,vflip";
+    case 270:
+      return "transpose=cclock";
+    default:
+      return "";
+  }
+}
+
 }  // namespace saluran::av

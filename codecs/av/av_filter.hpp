@@ -44,6 +44,10 @@ struct StreamFormat {
   static StreamFormat of_audio_decoder(const AVCodecContext* dec, int tb_num, int tb_den);
 };
 
+/// The filters that turn a picture stored `rotation` degrees (clockwise, 0/90/180/270) off
+/// upright: "transpose=clock", "hflip,vflip", "transpose=cclock", or "" for none.
+const char* upright_filter(int rotation);
+
 /// A configured filter graph: buffer source -> chain -> buffer sink.
 class FilterChain {
  public:

@@ -1,5 +1,7 @@
 #include "codecs/av/av_open.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <mutex>
 #include <vector>
 
@@ -114,6 +116,24 @@ Status read_stream_info(InputFile& input, const InputLimits& limits) {
   }
   // Streams found only now (MPEG-TS announces them late) are held to the same limits.
   return check_header_limits(fmt, limits, input.path());
+}
+
+DisplayRotation display_rotation(const AVStream* stream) {
+  DisplayRotation r;
+  std::size_t size = 0;
+  const auto* matrix = reinterpret_cast<const std::int32_t*>(
+      av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size));
+  if (matrix == nullptr || size < 9 * sizeof(std::int32_t)) return r;
+  const double ccw = av_display_rotation_get(matrix);
+  if (std::isnan(ccw)) return r;
+  // av_display_rotation_get gives counter-clockwise degrees; turning upright is clockwise by -ccw.
+  int cw = static_cast<int>(std::lround(-ccw));
+  cw = ((cw % 360) + 360) % 360;
+  r.rotation = (cw + 45) / 90 * 90 % 360;
+  const double det =
+      static_cast<double>(matrix[0]) * matrix[4] - static_cast<double>(matrix[1]) * matrix[3];
+  r.mirrored = det < 0;
+  return r;
 }
 
 }  // namespace saluran::av

@@ -56,4 +56,13 @@ Result<InputFile> open_input_file(const std::string& path, const InputLimits& li
 /// with decoders capped at `limits.max_pixels`, within kOpenBudget.
 Status read_stream_info(InputFile& input, const InputLimits& limits);
 
+/// How a stream's display matrix turns its stored picture upright.
+struct DisplayRotation {
+  int rotation = 0;       ///< clockwise degrees: 0, 90, 180, 270 (nearest quarter turn)
+  bool mirrored = false;  ///< the matrix also mirrors the picture
+};
+
+/// The display matrix of `stream` (phones record this way), or no turn when it has none.
+DisplayRotation display_rotation(const AVStream* stream);
+
 }  // namespace saluran::av

@@ -107,20 +107,10 @@ bool index_shows_variable_rate(AVStream* st) {
   return static_cast<double>(d.back()) - static_cast<double>(d.front()) > 2 * tol;
 }
 
-void fill_rotation(AVStream* st, PictureInfo& pic) {
-  std::size_t size = 0;
-  const auto* matrix = reinterpret_cast<const std::int32_t*>(
-      av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size));
-  if (matrix == nullptr || size < 9 * sizeof(std::int32_t)) return;
-  const double ccw = av_display_rotation_get(matrix);
-  if (std::isnan(ccw)) return;
-  // av_display_rotation_get gives counter-clockwise degrees; turning upright is clockwise by -ccw.
-  int cw = static_cast<int>(std::lround(-ccw));
-  cw = ((cw % 360) + 360) % 360;
-  pic.rotation = (cw + 45) / 90 * 90 % 360;
-  const double det =
-      static_cast<double>(matrix[0]) * matrix[4] - static_cast<double>(matrix[1]) * matrix[3];
-  pic.mirrored = det < 0;
+void fill_rotation(const AVStream* st, PictureInfo& pic) {
+  const av::DisplayRotation r = av::display_rotation(st);
+  pic.rotation = r.rotation;
+  pic.mirrored = r.mirrored;
 }
 
 PictureInfo picture_of(AVStream* st) {

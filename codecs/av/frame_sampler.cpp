@@ -15,33 +15,6 @@
 namespace saluran::av {
 namespace {
 
-/// Clockwise degrees (0, 90, 180, 270) that turn the stored picture upright.
-int rotation_of(AVStream* st) {
-  std::size_t size = 0;
-  const auto* matrix = reinterpret_cast<const std::int32_t*>(
-      av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size));
-  if (matrix == nullptr || size < 9 * sizeof(std::int32_t)) return 0;
-  const double ccw = av_display_rotation_get(matrix);
-  if (std::isnan(ccw)) return 0;
-  // av_display_rotation_get gives counter-clockwise degrees; turning upright is clockwise by -ccw.
-  int cw = static_cast<int>(std::lround(-ccw));
-  cw = ((cw % 360) + 360) % 360;
-  return (cw + 45) / 90 * 90 % 360;
-}
-
-const char* rotate_filter(int rotation) {
-  switch (rotation) {
-    case 90:
-      return ",transpose=clock";
-    case 180:
-      return ",hflip,vflip";
-    case 270:
-      return ",transpose=cclock";
-    default:
-      return "";
-  }
-}
-
 /// An open video stream with its decoder, and the conversion to upright RGB built on the
 /// first frame (the decoder's real output format is only certain then).
 class VideoReader {
@@ -77,7 +50,7 @@ class VideoReader {
     r.tb_ = st->time_base;
     if (r.in_->start_time != AV_NOPTS_VALUE)
       r.offset_ = av_rescale_q(r.in_->start_time, AV_TIME_BASE_Q, st->time_base);
-    r.rotation_ = rotation_of(st);
+    r.rotation_ = display_rotation(st).rotation;
     r.sar_ = st->codecpar->sample_aspect_ratio.num > 0 ? st->codecpar->sample_aspect_ratio
                                                        : st->sample_aspect_ratio;
     return r;
@@ -201,9 +174,10 @@ class VideoReader {
     in.tb_den = tb_.den;
     // Scale before turning (fewer pixels to move); area averaging keeps small analysis frames
     // free of aliasing, which would otherwise read as detail in the sharpness measure.
+    const std::string turn = upright_filter(rotation_);
     const std::string desc =
-        fmt::format("scale={}:{}:flags={},setsar=1{},format=rgb24", sw, sh,
-                    scale < 1.0 ? "area" : "bicubic", rotate_filter(rotation_));
+        fmt::format("scale={}:{}:flags={},setsar=1{}{},format=rgb24", sw, sh,
+                    scale < 1.0 ? "area" : "bicubic", turn.empty() ? "" : ",", turn);
     auto chain = FilterChain::make(in, desc);
     if (!chain) return with_file(chain.error());
     chain_.emplace(std::move(*chain));

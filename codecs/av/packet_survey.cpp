@@ -39,19 +39,6 @@ const char* field_order_name(AVFieldOrder order) {
   }
 }
 
-int rotation_of(AVStream* st) {
-  std::size_t size = 0;
-  const auto* matrix = reinterpret_cast<const std::int32_t*>(
-      av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size));
-  if (matrix == nullptr || size < 9 * sizeof(std::int32_t)) return 0;
-  const double ccw = av_display_rotation_get(matrix);
-  if (std::isnan(ccw)) return 0;
-  // av_display_rotation_get gives counter-clockwise degrees; turning upright is clockwise by -ccw.
-  int cw = static_cast<int>(std::lround(-ccw));
-  cw = ((cw % 360) + 360) % 360;
-  return (cw + 45) / 90 * 90 % 360;
-}
-
 // The NAL length size of an MP4 H.264 stream is in its avcC record (ISO/IEC 14496-15 5.3.3.1):
 // version 1, then profile, compatibility, level, and 6 reserved bits + lengthSizeMinusOne.
 // Anything else (no extradata, or Annex B start codes in it) means Annex B packets.
@@ -70,7 +57,7 @@ VideoSurvey video_of(AVStream* st) {
   v.field_order = field_order_name(par->field_order);
   v.width = par->width;
   v.height = par->height;
-  v.rotation = rotation_of(st);
+  v.rotation = av::display_rotation(st).rotation;
   const AVRational sar =
       par->sample_aspect_ratio.num > 0 ? par->sample_aspect_ratio : st->sample_aspect_ratio;
   if (sar.num > 0 && sar.den > 0) av_reduce(&v.sar_num, &v.sar_den, sar.num, sar.den, 1 << 20);

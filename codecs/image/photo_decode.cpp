@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "codecs/image/image_lib_callbacks.hpp"
 #include "codecs/image/picture_ops.hpp"
 #include "codecs/meta/exif_reader.hpp"
 #include "codecs/sniff.hpp"
@@ -147,38 +148,6 @@ void apply_icc(const Bytes& icc, const char* origin, DecodedPhoto& photo) {
 
 // ---------------------------------------------------------------- JPEG (libjpeg-turbo)
 
-struct JpegErrorManager {
-  jpeg_error_mgr base;
-  std::jmp_buf jump;
-  long damage = 0;  // warnings that mean damaged picture data
-  char first_damage[JMSG_LENGTH_MAX];
-  double damage_at = 0;      // share of rows decoded when it happened, 0..1
-  bool ended_early = false;  // the data ended before the picture did
-};
-
-extern "C" void photo_decode_jpeg_error_exit(j_common_ptr cinfo) {
-  std::longjmp(reinterpret_cast<JpegErrorManager*>(cinfo->err)->jump, 1);
-}
-
-extern "C" void photo_decode_jpeg_emit(j_common_ptr cinfo, int level) {
-  if (level >= 0) return;  // trace messages
-  auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
-  const int code = cinfo->err->msg_code;
-  cinfo->err->num_warnings++;
-  // Stray bytes between markers and odd ICC/Adobe/JFIF segments are common and harmless.
-  if (code == JWRN_EXTRANEOUS_DATA || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC ||
-      code == JWRN_JFIF_MAJOR)
-    return;
-  if (code == JWRN_JPEG_EOF) err->ended_early = true;
-  if (err->damage++ > 0) return;
-  cinfo->err->format_message(cinfo, err->first_damage);
-  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-  if (cinfo->is_decompressor && d->output_height > 0)
-    err->damage_at = static_cast<double>(d->output_scanline) / d->output_height;
-}
-
-extern "C" void photo_decode_jpeg_output(j_common_ptr) {}
-
 /// What the libjpeg pass shares with ordinary C++ code. It lives in the caller, so the
 /// function holding setjmp has only trivially destructible locals (longjmp skips no destructor).
 struct JpegJob {
@@ -258,11 +227,7 @@ void collect_markers(j_decompress_ptr cinfo, JpegJob& job) {
 bool run_jpeg(JpegJob& job) {
   jpeg_decompress_struct cinfo;
   JpegErrorManager err;
-  err.first_damage[0] = '\0';
-  cinfo.err = jpeg_std_error(&err.base);
-  err.base.error_exit = photo_decode_jpeg_error_exit;
-  err.base.emit_message = photo_decode_jpeg_emit;
-  err.base.output_message = photo_decode_jpeg_output;
+  install_jpeg_errors(cinfo, err);
   JSAMPROW rows[16];
   if (setjmp(err.jump) != 0) {
     err.base.format_message(reinterpret_cast<j_common_ptr>(&cinfo), job.fatal);
@@ -451,26 +416,6 @@ Status decode_jpeg(std::span<const std::uint8_t> data, const std::string& path,
 
 // ---------------------------------------------------------------- PNG (libpng)
 
-struct PngReader {
-  const std::uint8_t* data;
-  std::size_t size;
-  std::size_t pos;
-};
-
-extern "C" void photo_decode_png_read(png_structp png, png_bytep out, png_size_t count) {
-  auto* r = static_cast<PngReader*>(png_get_io_ptr(png));
-  if (count > r->size - r->pos) png_error(png, "the file is truncated");
-  std::memcpy(out, r->data + r->pos, count);
-  r->pos += count;
-}
-
-extern "C" void photo_decode_png_error(png_structp png, png_const_charp msg) {
-  std::snprintf(static_cast<char*>(png_get_error_ptr(png)), 200, "%s", msg);
-  png_longjmp(png, 1);
-}
-
-extern "C" void photo_decode_png_warning(png_structp, png_const_charp) {}
-
 /// Shared between the setjmp function and ordinary code, as JpegJob.
 struct PngJob {
   PngReader reader{};
@@ -508,8 +453,8 @@ void png_collect(png_structp png, png_infop info, PngJob& job) {
 }
 
 bool run_png(PngJob& job) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, job.message,
-                                           photo_decode_png_error, photo_decode_png_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, job.message, png_error_jump, png_warning_quiet);
   if (png == nullptr) return false;
   png_infop info = png_create_info_struct(png);
   if (info == nullptr || setjmp(png_jmpbuf(png)) != 0) {
@@ -517,7 +462,7 @@ bool run_png(PngJob& job) {
     return false;
   }
   png_set_user_limits(png, 0x7fffffff, 0x7fffffff);  // ours are checked below, with the name
-  png_set_read_fn(png, &job.reader, photo_decode_png_read);
+  png_set_read_fn(png, &job.reader, png_read_from_memory);
   png_read_info(png, info);
   int bit_depth = 0;
   int color_type = 0;

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "codecs/image/image_lib_callbacks.hpp"
 #include "codecs/meta/exif_reader.hpp"
 
 namespace saluran {
@@ -43,42 +44,6 @@ struct JpegFacts {
   std::vector<std::uint8_t> exif;  // APP1 "Exif\0\0..." segment body
 };
 
-struct JpegErrorManager {
-  jpeg_error_mgr base;
-  std::jmp_buf jump;
-  long damage = 0;                     // warnings that mean damaged picture data
-  char first_damage[JMSG_LENGTH_MAX];  // text of the first of them
-  double damage_at = 0;                // share of rows decoded when it happened, 0..1
-  bool ended_early = false;            // the file ended before the picture did
-};
-
-extern "C" void jpeg_error_exit_jump(j_common_ptr cinfo) {
-  auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
-  std::longjmp(err->jump, 1);
-}
-
-extern "C" void jpeg_emit_quiet(j_common_ptr cinfo, int level) {
-  // Warnings (level -1) are counted, not printed. Stray bytes between markers and odd ICC or
-  // Adobe segments are common in camera files and harmless; the rest mean damaged picture data.
-  if (level >= 0) return;
-  auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
-  const int code = cinfo->err->msg_code;
-  cinfo->err->num_warnings++;
-  if (code == JWRN_EXTRANEOUS_DATA || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC ||
-      code == JWRN_JFIF_MAJOR)
-    return;
-  if (code == JWRN_JPEG_EOF) err->ended_early = true;
-  if (err->damage++ > 0) return;
-  cinfo->err->format_message(cinfo, err->first_damage);
-  if (cinfo->is_decompressor) {
-    auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-    if (d->output_height > 0)
-      err->damage_at = static_cast<double>(d->output_scanline) / d->output_height;
-  }
-}
-
-extern "C" void jpeg_output_quiet(j_common_ptr) {}
-
 /// Reads the header and, when `verify`, all entropy-coded data at 1/8 scale. Uses only trivially
 /// destructible locals between setjmp and longjmp; the decompress object is destroyed on both
 /// paths. Returns false with facts->message set on a fatal libjpeg error.
@@ -86,11 +51,7 @@ bool read_jpeg(const std::uint8_t* data, std::size_t size, const InputLimits& li
                JpegFacts* facts, bool* too_large) {
   jpeg_decompress_struct cinfo;
   JpegErrorManager err;
-  err.first_damage[0] = '\0';
-  cinfo.err = jpeg_std_error(&err.base);
-  err.base.error_exit = jpeg_error_exit_jump;
-  err.base.emit_message = jpeg_emit_quiet;
-  err.base.output_message = jpeg_output_quiet;
+  install_jpeg_errors(cinfo, err);
   JSAMPARRAY row = nullptr;
   if (setjmp(err.jump) != 0) {
     err.base.format_message(reinterpret_cast<j_common_ptr>(&cinfo), facts->message);
@@ -240,27 +201,6 @@ Status probe_jpeg(std::span<const std::uint8_t> data, const std::string& path,
 }
 
 // ---------------------------------------------------------------- PNG (libpng)
-
-struct PngReader {
-  const std::uint8_t* data;
-  std::size_t size;
-  std::size_t pos;
-};
-
-extern "C" void png_read_from_memory(png_structp png, png_bytep out, png_size_t count) {
-  auto* r = static_cast<PngReader*>(png_get_io_ptr(png));
-  if (count > r->size - r->pos) png_error(png, "file is truncated");
-  std::memcpy(out, r->data + r->pos, count);
-  r->pos += count;
-}
-
-extern "C" void png_error_jump(png_structp png, png_const_charp msg) {
-  auto* buf = static_cast<char*>(png_get_error_ptr(png));
-  std::snprintf(buf, 200, "%s", msg);
-  png_longjmp(png, 1);
-}
-
-extern "C" void png_warning_quiet(png_structp, png_const_charp) {}
 
 struct PngFacts {
   png_uint_32 width = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codecs/av/av_filter.hpp"
 #include "codecs/av/av_transcode.hpp"
 
 #include <algorithm>
@@ -18,21 +19,6 @@ const char* layout_name(int channels) {
       return "5.1";
     default:
       return "stereo";
-  }
-}
-
-// The part of the chain that turns the stored picture upright, after scaling (a smaller
-// picture is cheaper to turn).
-std::string rotate_filter(int rotation) {
-  switch (rotation) {
-    case 90:
-      return "transpose=clock";
-    case 180:
-      return "hflip,vflip";
-    case 270:
-      return "transpose=cclock";
-    default:
-      return {};
   }
 }
 
@@ -78,7 +64,8 @@ std::string video_filter(const VideoPlan& v, const SourceFacts& src, const Rendi
   const int sw = turned ? g.scaled_height : g.scaled_width;
   const int sh = turned ? g.scaled_width : g.scaled_height;
   append(chain, fmt::format("scale={}:{}:flags=bicubic", sw, sh));
-  append(chain, rotate_filter(src.picture.rotation));
+  // Turned upright after scaling: a smaller picture is cheaper to turn.
+  append(chain, av::upright_filter(src.picture.rotation));
   if (v.tone_map) {
     // HLG/PQ to SDR BT.709: to linear light, Hable curve, back to BT.709 video range.
     append(chain,
