@@ -183,7 +183,7 @@ Result<FaceDetector> FaceDetector::open(const std::string& cascade_dir) {
 }
 
 std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_edge,
-                                          double scale_step) const {
+                                          double scale_step, double min_face) const {
   scale_step = std::clamp(scale_step, 1.01, 2.0);
   if (!impl_ || picture.empty() ||
       picture.rgb.size() < picture.stride() * static_cast<std::size_t>(picture.height)) {
@@ -218,7 +218,9 @@ std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_e
   if (!set) return {};
   std::vector<Candidate> candidates;
   try {
-    const int min_side = std::max(kMinFacePixels, std::min(small_gray.cols, small_gray.rows) / 40);
+    const int min_side =
+        std::max(kMinFacePixels, static_cast<int>(std::clamp(min_face, 0.0, 1.0) *
+                                                  std::min(small_gray.cols, small_gray.rows)));
     const cv::Size min_size(min_side, min_side);
     run_cascade(set->frontal, small_gray, scale_step, kFrontalNeighbours, min_size, false,
                 Source::kFrontal, candidates);

@@ -23,6 +23,8 @@ inline constexpr const char* kDefaultCascadeDir = "/usr/share/opencv4/haarcascad
 /// Size ratio between detection passes: thorough (1.1) and OpenCV's default (1.2, twice as fast).
 inline constexpr double kThoroughScaleStep = 1.1;
 inline constexpr double kFastScaleStep = 1.2;
+/// Smallest face detect() looks for by default, as a share of the picture's short edge.
+inline constexpr double kSmallestFace = 1.0 / 40;
 
 /// One detected face.
 struct FaceBox {
@@ -51,8 +53,11 @@ class FaceDetector {
   /// `analysis_edge` <= 0 analyses the picture at full size.
   /// `scale_step` is the size ratio between detection passes: kThoroughScaleStep finds a few
   /// more small faces in group photos, kFastScaleStep takes half the time (renders, video).
+  /// `min_face` is the smallest face looked for, as a share of the picture's short edge (the
+  /// cascades' own 20 pixels at least): the smallest faces cost the most time to look for.
   std::vector<FaceBox> detect(const Picture& picture, int analysis_edge = 800,
-                              double scale_step = kThoroughScaleStep) const;
+                              double scale_step = kThoroughScaleStep,
+                              double min_face = kSmallestFace) const;
 
   struct Impl;  ///< the cascades and the pool (OpenCV types stay in face_detector.cpp)
 

@@ -7,7 +7,7 @@ namespace saluran {
 namespace {
 
 /// Plans one shot [begin, end) into `left`.
-void plan_shot(const std::vector<std::optional<double>>& targets, std::size_t begin,
+void plan_shot(const std::vector<std::optional<CropTarget>>& targets, std::size_t begin,
                std::size_t end, int frame_width, int window_width, double fps, int max_step,
                const CropPathOptions& options, std::vector<int>& left) {
   const double half = window_width / 2.0;
@@ -17,22 +17,30 @@ void plan_shot(const std::vector<std::optional<double>>& targets, std::size_t be
 
   // 1. Wanted centres: a frame without a subject holds the last one seen (the first one seen,
   //    before it); a shot without any stays centred.
-  std::vector<double> centre(n, frame_width / 2.0);
-  std::optional<double> first;
+  std::vector<CropTarget> centre(n, CropTarget{frame_width / 2.0});
+  std::optional<CropTarget> first;
   for (std::size_t i = begin; i < end && !first; ++i) first = targets[i];
-  double held = first.value_or(frame_width / 2.0);
+  CropTarget held = first.value_or(CropTarget{frame_width / 2.0});
   for (std::size_t i = 0; i < n; ++i) {
     if (targets[begin + i]) held = *targets[begin + i];
-    centre[i] = std::clamp(held, lo, hi);
+    CropTarget& c = centre[i];
+    c.centre = std::clamp(held.centre, lo, hi);
+    c.lo = std::max(held.lo, lo);
+    c.hi = std::min(held.hi, hi);
+    if (c.lo > c.hi) {  // no position keeps it all: the centre alone counts
+      c.lo = c.centre;
+      c.hi = c.centre;
+    }
   }
 
   // 2. Dead zone: small moves of the subject (and detector noise) leave the anchor where it is;
-  //    once the subject leaves the zone the anchor re-centres on it.
+  //    once the subject leaves the zone, or the anchor would cut it, the anchor re-centres on it.
   const double zone = std::max(0.0, options.dead_zone) * window_width;
   std::vector<double> anchor(n);
-  double a = centre[0];
+  double a = centre[0].centre;
   for (std::size_t i = 0; i < n; ++i) {
-    if (std::abs(centre[i] - a) > zone) a = centre[i];
+    const CropTarget& c = centre[i];
+    if (std::abs(c.centre - a) > zone || a < c.lo || a > c.hi) a = c.centre;
     anchor[i] = a;
   }
 
@@ -66,6 +74,16 @@ int crop_path_max_step(int frame_width, const CropPathOptions& options) {
 }
 
 std::vector<int> plan_crop_path(const std::vector<std::optional<double>>& targets,
+                                const std::vector<std::size_t>& shot_starts, int frame_width,
+                                int window_width, double fps, const CropPathOptions& options) {
+  std::vector<std::optional<CropTarget>> ranged(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i]) ranged[i] = CropTarget{*targets[i]};
+  }
+  return plan_crop_path(ranged, shot_starts, frame_width, window_width, fps, options);
+}
+
+std::vector<int> plan_crop_path(const std::vector<std::optional<CropTarget>>& targets,
                                 const std::vector<std::size_t>& shot_starts, int frame_width,
                                 int window_width, double fps, const CropPathOptions& options) {
   const std::size_t n = targets.size();

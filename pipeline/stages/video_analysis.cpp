@@ -9,6 +9,7 @@
 #include "codecs/av/frame_sampler.hpp"
 #include "pipeline/ops/attention_map.hpp"
 #include "pipeline/ops/crop_path.hpp"
+#include "pipeline/ops/face_tracks.hpp"
 #include "pipeline/ops/poster_score.hpp"
 #include "pipeline/ops/shot_cuts.hpp"
 
@@ -18,10 +19,17 @@ namespace {
 // Long edge of the analysis frames: faces of a few percent of the frame height are still
 // found, and one decode of a minute of HD costs seconds, not minutes.
 constexpr int kAnalysisEdge = 480;
-// Faces are looked for on every kFaceStep-th frame; positions in between are interpolated.
+// Faces are looked for on every kFaceStep-th frame, with the thorough scale step (the fast
+// one misses too many turned faces), from a tenth of the frame height up: a face smaller than
+// that rarely decides where a 9:16 window goes, and the smallest sizes cost the most.
 constexpr std::int64_t kFaceStep = 3;
-// Gaps without a face up to this long are bridged by interpolation; longer ones hold.
-constexpr double kBridgeSeconds = 1.0;
+constexpr double kSmallestReframeFace = 0.1;
+// A face is believed between two sightings up to this far apart (the detector misses a turned
+// or blurred face for a while), and this long before its first and after its last sighting.
+constexpr double kMaxGapSeconds = 2.0;
+constexpr double kHoldSeconds = 2.0;
+// A shot with this many analysed frames needs two sightings of a face to believe it.
+constexpr std::size_t kMinLooksForTwoSightings = 4;
 // Poster candidates are this far apart.
 constexpr double kPosterInterval = 0.5;
 // Frames either side of a poster candidate compared for its change, and how near a cut (in
@@ -29,15 +37,8 @@ constexpr double kPosterInterval = 0.5;
 constexpr std::size_t kChangeReach = 3;
 constexpr double kCutGuardSeconds = 0.3;
 
-/// A face box in source pixels (doubles: scaled from the analysis frame).
-struct Box {
-  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
-  double area() const { return (x1 - x0) * (y1 - y0); }
-  double centre() const { return (x0 + x1) / 2; }
-};
-
-std::vector<Box> to_source(const std::vector<FaceBox>& found, double scale) {
-  std::vector<Box> out;
+std::vector<FaceSpan> to_source(const std::vector<FaceBox>& found, double scale) {
+  std::vector<FaceSpan> out;
   for (const FaceBox& f : found) {
     out.push_back({f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
                    (f.box.y + f.box.height) * scale});
@@ -45,18 +46,18 @@ std::vector<Box> to_source(const std::vector<FaceBox>& found, double scale) {
   return out;
 }
 
-/// The wanted window centre for `faces`, keeping faces[key] (the subject) in view: all faces
-/// when they fit in `window` (weighted by size), else the group of neighbours that fits, holds
-/// the subject, and has the most face area. The centre is then nudged so the whole group is
-/// inside.
-double face_centre(const std::vector<Box>& faces, std::size_t key, double window) {
+/// Where the window should sit for `faces`, keeping faces[key] (the subject) in view: centred
+/// on all faces when they fit in `window` (weighted by size), else on the group of neighbours
+/// that fits, holds the subject, and has the most face area; the range is every centre that
+/// keeps that group whole.
+CropTarget face_target(const std::vector<FaceSpan>& faces, std::size_t key, double window) {
   std::vector<std::size_t> order(faces.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return faces[a].x0 < faces[b].x0; });
   const std::size_t subject =
       static_cast<std::size_t>(std::find(order.begin(), order.end(), key) - order.begin());
-  const auto face = [&](std::size_t k) -> const Box& { return faces[order[k]]; };
+  const auto face = [&](std::size_t k) -> const FaceSpan& { return faces[order[k]]; };
   std::size_t best_from = subject;
   std::size_t best_to = subject;
   double best_area = -1;
@@ -88,37 +89,17 @@ double face_centre(const std::vector<Box>& faces, std::size_t key, double window
   for (std::size_t k = best_from; k <= best_to; ++k) {
     left = std::min(left, face(k).x0);
     right = std::max(right, face(k).x1);
-    weighted += face(k).centre() * face(k).area();
+    weighted += face(k).centre_x() * face(k).area();
     total += face(k).area();
   }
-  if (right - left > window) return faces[key].centre();  // one face wider than the window
-  const double centre = total > 0 ? weighted / total : (left + right) / 2;
-  return std::clamp(centre, right - window / 2, left + window / 2);
-}
-
-/// Where the subject of a stretch of frames is (x centre): of all faces seen in `frames`, the
-/// one that is large and seen most often (a face missed in one frame, or a false one, cannot
-/// take the window to the wrong side of the picture at a shot's start).
-double choose_subject(const std::vector<const std::vector<Box>*>& frames, double reach) {
-  double best = 0;
-  double best_score = -1;
-  for (const std::vector<Box>* some : frames) {
-    for (const Box& candidate : *some) {
-      double score = 0;
-      for (const std::vector<Box>* other : frames) {
-        double seen = 0;
-        for (const Box& b : *other) {
-          if (std::abs(b.centre() - candidate.centre()) <= reach) seen = std::max(seen, b.area());
-        }
-        score += seen;
-      }
-      if (score > best_score) {
-        best_score = score;
-        best = candidate.centre();
-      }
-    }
+  if (right - left > window) {  // one face wider than the window
+    const double c = faces[key].centre_x();
+    return {c, c, c};
   }
-  return best;
+  const double centre = total > 0 ? weighted / total : (left + right) / 2;
+  const double lo = right - window / 2;
+  const double hi = left + window / 2;
+  return {std::clamp(centre, lo, hi), lo, hi};
 }
 
 /// The attention centre of a small frame, as a fraction 0..1 of its width: the mean column
@@ -161,7 +142,7 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
         fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
   struct Analysed {
     bool looked = false;  // faces were looked for on this frame
-    std::vector<Box> faces;
+    std::vector<FaceSpan> faces;
     double attention = 0;  // source pixels
   };
   std::vector<FrameSignature> signatures;
@@ -177,7 +158,8 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
     if (f.index % kFaceStep == 0) {
       a.looked = true;
       const double scale = static_cast<double>(f.source_width) / f.picture.width;
-      a.faces = to_source(faces.detect(f.picture, kAnalysisEdge, kFastScaleStep), scale);
+      a.faces = to_source(
+          faces.detect(f.picture, kAnalysisEdge, kThoroughScaleStep, kSmallestReframeFace), scale);
       if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
     }
     analysed.push_back(std::move(a));
@@ -199,69 +181,51 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
   }
   track.max_step = crop_path_max_step(w);
 
-  // Wanted centres, shot by shot.
-  std::vector<std::optional<double>> targets(n);
+  // Wanted positions, shot by shot: the shot's faces are linked into tracks (a face missed on
+  // a few frames is still there; a hand or pattern that looks like a face once is not), the
+  // often seen and near (large) is the subject, and each frame's target keeps it and the neighbours
+  // that fit beside it.
+  std::vector<std::optional<CropTarget>> targets(n);
   std::vector<std::size_t> bounds = track.shot_starts;
   bounds.push_back(n);
-  const auto bridge = static_cast<std::size_t>(std::lround(kBridgeSeconds * track.fps));
+  FaceTrackOptions linking;
+  linking.hold = static_cast<std::size_t>(std::lround(kHoldSeconds * track.fps));
+  linking.max_gap = static_cast<std::size_t>(std::lround(kMaxGapSeconds * track.fps));
   int shots_on_faces = 0;
   for (std::size_t s = 0; s + 1 < bounds.size(); ++s) {
     const std::size_t begin = bounds[s];
     const std::size_t end = bounds[s + 1];
-    std::vector<std::size_t> with_faces;
+    std::vector<FaceSighting> seen;
     std::vector<double> attention;
-    // The subject is followed from sighting to sighting; after a second unseen it is chosen
-    // afresh.
-    std::optional<double> subject;
-    std::size_t last_seen = begin;
-    const double reach = 0.5 * track.window_width;
+    std::size_t looked = 0;
     for (std::size_t i = begin; i < end; ++i) {
       if (!analysed[i].looked) continue;
-      const std::vector<Box>& found = analysed[i].faces;
-      if (found.empty()) {
+      ++looked;
+      if (analysed[i].faces.empty())
         attention.push_back(analysed[i].attention);
-        continue;
-      }
-      ++track.frames_with_faces;
-      if (!subject || i - last_seen > bridge) {
-        std::vector<const std::vector<Box>*> ahead;
-        for (std::size_t j = i; j < std::min(end, i + bridge + 1); ++j) {
-          if (analysed[j].looked && !analysed[j].faces.empty()) ahead.push_back(&analysed[j].faces);
-        }
-        subject = choose_subject(ahead, 0.25 * track.window_width);
-        last_seen = i;
-      }
-      std::optional<std::size_t> key;
-      double nearest = reach;
-      for (std::size_t f = 0; f < found.size(); ++f) {
-        const double dx = std::abs(found[f].centre() - *subject);
-        if (dx <= nearest) {
-          nearest = dx;
-          key = f;
-        }
-      }
-      if (!key) continue;  // only other faces: hold on the subject's last place
-      subject = found[*key].centre();
-      last_seen = i;
-      with_faces.push_back(i);
-      targets[i] = face_centre(found, *key, track.window_width);
+      else
+        ++track.frames_with_faces;
+      for (const FaceSpan& f : analysed[i].faces) seen.push_back({i, f});
     }
-    if (with_faces.empty()) {
+    // A short shot has too few looks to ask for a face twice.
+    linking.min_sightings = looked >= kMinLooksForTwoSightings ? 2 : 1;
+    const std::vector<FaceTrack> tracks = link_face_tracks(std::move(seen), linking);
+    bool on_faces = false;
+    std::vector<FaceSpan> present;
+    for (std::size_t i = begin; i < end; ++i) {
+      present.clear();
+      for (const FaceTrack& t : tracks) {  // heaviest first: present[0] is the subject
+        if (auto box = face_at(t, i, linking)) present.push_back(*box);
+      }
+      if (present.empty()) continue;
+      targets[i] = face_target(present, 0, track.window_width);
+      on_faces = true;
+    }
+    if (on_faces) {
+      ++shots_on_faces;
+    } else if (!attention.empty()) {
       // No face in the whole shot: one calm position on what draws the eye.
-      if (!attention.empty()) targets[begin] = median(attention);
-      continue;
-    }
-    ++shots_on_faces;
-    // Between two sightings close in time the subject moved in a line; across a longer gap
-    // (the face turned away, left the picture) the window holds.
-    for (std::size_t k = 0; k + 1 < with_faces.size(); ++k) {
-      const std::size_t a = with_faces[k];
-      const std::size_t b = with_faces[k + 1];
-      if (b - a > bridge) continue;
-      for (std::size_t i = a + 1; i < b; ++i) {
-        const double t = static_cast<double>(i - a) / static_cast<double>(b - a);
-        targets[i] = *targets[a] + t * (*targets[b] - *targets[a]);
-      }
+      targets[begin] = CropTarget{median(attention)};
     }
   }
   track.left = plan_crop_path(targets, track.shot_starts, w, track.window_width, track.fps);

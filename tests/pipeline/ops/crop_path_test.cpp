@@ -32,7 +32,7 @@ void expect_inside(const std::vector<int>& left, int frame_width, int window) {
 }
 
 TEST(CropPath, EmptyInputGivesEmptyPath) {
-  EXPECT_TRUE(plan_crop_path({}, {}, kFrameWidth, kWindow, kFps).empty());
+  EXPECT_TRUE(plan_crop_path(Targets{}, {}, kFrameWidth, kWindow, kFps).empty());
 }
 
 TEST(CropPath, StillSubjectGivesConstantLeftCentredOnIt) {
@@ -175,6 +175,30 @@ TEST(CropPath, UnsortedAndOutOfRangeShotStartsAreTolerated) {
   ASSERT_EQ(left.size(), 120u);
   EXPECT_EQ(left[60], 1600 - kWindow / 2);
   expect_inside(left, kFrameWidth, kWindow);
+}
+
+TEST(CropPath, DeadZoneNeverLeavesTheSubjectsRangeUncovered) {
+  // The wanted centre drifts by less than the dead zone, but the faces' range (the centres
+  // that keep them whole) moves past the anchor: the window must follow.
+  std::vector<std::optional<CropTarget>> targets;
+  for (int i = 0; i < 60; ++i) targets.push_back(CropTarget{900.0, 880.0, 920.0});
+  for (int i = 0; i < 120; ++i) targets.push_back(CropTarget{930.0, 925.0, 960.0});
+  const auto left = plan_crop_path(targets, {}, kFrameWidth, kWindow, kFps);
+  EXPECT_EQ(left.front(), 900 - kWindow / 2);
+  const double centre = left.back() + kWindow / 2.0;
+  EXPECT_GE(centre, 925.0);
+  EXPECT_LE(centre, 960.0);
+  // Without the range the same drift (30 px, inside the 8% dead zone of 48 px) stays put.
+  Targets bare(60, 900.0);
+  bare.resize(180, 930.0);
+  const auto still = plan_crop_path(bare, {}, kFrameWidth, kWindow, kFps);
+  EXPECT_EQ(still.back(), 900 - kWindow / 2);
+}
+
+TEST(CropPath, ImpossibleRangeFallsBackToTheCentre) {
+  std::vector<std::optional<CropTarget>> targets(30, CropTarget{700.0, 800.0, 600.0});
+  const auto left = plan_crop_path(targets, {}, kFrameWidth, kWindow, kFps);
+  for (int l : left) EXPECT_EQ(l, 700 - kWindow / 2);
 }
 
 }  // namespace
