@@ -33,6 +33,9 @@ Runner add_check_command(CLI::App& app);
 /// `saluran render INPUT... --preset P[,P...] -o OUTDIR`
 Runner add_render_command(CLI::App& app);
 
+/// `saluran focus FILE... [--at X,Y | --clear] [--library DIR] [--json]`
+Runner add_focus_command(CLI::App& app);
+
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 

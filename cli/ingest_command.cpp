@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/library_access.hpp"
 #include "cli/text_output.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/stages/ingest.hpp"
@@ -104,11 +105,7 @@ class ProgressView {
 
 int run_ingest(const IngestArgs& args) {
   IngestOptions options;
-  options.library = args.library;
-  if (options.library.empty()) {
-    const char* env = std::getenv("SALURAN_LIBRARY");
-    options.library = env != nullptr && *env != '\0' ? env : "library";
-  }
+  options.library = library_folder(args.library);
   options.operator_name = args.operator_name;
   options.jobs = args.jobs;
   ProgressView view(isatty(STDERR_FILENO) != 0 && !args.json, args.json, args.quiet);

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/library_access.hpp"
 #include "cli/text_output.hpp"
 #include "pipeline/catalog/catalog.hpp"
 #include "pipeline/model/media_info_json.hpp"
@@ -537,11 +538,7 @@ int run_inventory(const InventoryArgs& args, bool run_given, bool within_given) 
     std::cerr << "error: " << bad->message << "\nRun 'saluran inventory --help' for the options.\n";
     return kExitUsage;
   }
-  std::string library = args.library;
-  if (library.empty()) {
-    const char* env = std::getenv("SALURAN_LIBRARY");
-    library = env != nullptr && *env != '\0' ? env : "./library";
-  }
+  const std::string library = library_folder(args.library);
   const std::string db = catalog_path(library);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(db, ec)) {

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_inventory_command(app));
   add(saluran::cli::add_check_command(app));
   add(saluran::cli::add_render_command(app));
+  add(saluran::cli::add_focus_command(app));
   add(saluran::cli::add_presets_command(app));
   try {
     app.parse(argc, argv);

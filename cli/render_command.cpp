@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/library_access.hpp"
 #include "cli/preset_options.hpp"
 #include "cli/text_output.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
@@ -35,6 +36,7 @@ struct RenderArgs {
   std::optional<double> fade_in;
   std::optional<double> fade_out;
   std::vector<double> focus;
+  std::string library;
   bool force = false;
   bool json = false;
   bool quiet = false;
@@ -154,9 +156,32 @@ int run_render(const RenderArgs& args) {
   opt.overrides.fade_in_s = args.fade_in;
   opt.overrides.fade_out_s = args.fade_out;
   if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
+  const std::vector<std::string> inputs = media_inputs(args.inputs);
+  // Focal points set by hand on assets (saluran focus), when the library has a catalog.
+  const std::string library = library_folder(args.library);
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(catalog_path(library), ec)) {
+    auto assets = Catalog::open(catalog_path(library));
+    if (!assets) {
+      std::cerr << "error: " << assets.error().to_string() << '\n';
+      return kExitFatal;
+    }
+    for (const std::string& input : inputs) {
+      auto id = asset_of_file(*assets, library, input);
+      if (!id || !*id) continue;  // not an asset of this library: content decides
+      auto focus = assets->focus_of(**id);
+      if (focus && *focus) opt.input_focus[input] = **focus;
+    }
+  } else if (!args.library.empty()) {
+    std::cerr << fmt::format(
+        "error: no catalog in {}: --library must be a library made by "
+        "'saluran ingest'\n",
+        library);
+    return kExitUsage;
+  }
   RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
   opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
-  const std::vector<InputReport> reports = render(media_inputs(args.inputs), opt);
+  const std::vector<InputReport> reports = render(inputs, opt);
   int made = 0, current = 0, skipped = 0, failed = 0;
   for (const InputReport& r : reports) {
     for (const RenditionResult& x : r.renditions) {
@@ -214,10 +239,13 @@ Runner add_render_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--focus", args->focus,
                   "Centre fill crops here, as fractions of the picture: --focus 0.3,0.4 (else "
-                  "faces, then content decide)")
+                  "the asset's point set with 'saluran focus', else faces, then content decide)")
       ->delimiter(',')
       ->expected(2)
       ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--library", args->library,
+                  "Library whose catalog holds focal points set with 'saluran focus' (default: "
+                  "$SALURAN_LIBRARY, else ./library when it exists)");
   sub->add_flag("--force", args->force, "Make every output again, even when up to date");
   sub->add_flag("--json", args->json, "One JSON report per input on standard output");
   sub->add_flag("-q,--quiet", args->quiet, "Print only errors and the summary line");

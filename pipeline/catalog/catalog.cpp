@@ -115,6 +115,11 @@ CREATE TABLE rejections (
 );
 CREATE INDEX rejections_run ON rejections(run_id);
 )sql",
+      // 1 -> 2: a focal point set by hand per asset (fractions of the upright picture).
+      R"sql(
+ALTER TABLE assets ADD COLUMN focus_x REAL;
+ALTER TABLE assets ADD COLUMN focus_y REAL;
+)sql",
   };
   return kSteps;
 }
@@ -806,6 +811,49 @@ Status Catalog::add_rejection(const Rejection& r) {
                      {integer(r.run), r.path, r.code, r.reason});
   if (!s) s.error().context.file = r.path;
   return s;
+}
+
+Result<std::optional<std::int64_t>> Catalog::find_asset_id(const std::string& library_path,
+                                                           const std::string& source_path) {
+  Result<Statement> st = Statement::prepare(
+      db_,
+      "SELECT id FROM assets WHERE library_path = ?1 "
+      "UNION ALL SELECT s.asset_id FROM sources s WHERE s.path = ?2 AND s.asset_id IS NOT NULL "
+      "LIMIT 1");
+  if (!st) return st.error();
+  if (Status s = st->bind({library_path, source_path}); !s) return s.error();
+  Result<bool> row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(st->int64(0));
+}
+
+Status Catalog::set_focus(std::int64_t asset_id, std::optional<FocusPoint> focus) {
+  if (focus && !(focus->x >= 0 && focus->x <= 1 && focus->y >= 0 && focus->y <= 1))
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("a focal point is two fractions 0..1 of the picture (got {},{})",
+                                  focus->x, focus->y));
+  Result<Statement> st =
+      Statement::prepare(db_, "UPDATE assets SET focus_x = ?, focus_y = ? WHERE id = ?");
+  if (!st) return st.error();
+  const Value x = focus ? Value(focus->x) : Value(std::monostate{});
+  const Value y = focus ? Value(focus->y) : Value(std::monostate{});
+  if (Status s = st->bind({x, y, integer(asset_id)}); !s) return s;
+  if (Status s = st->run(); !s) return s;
+  if (sqlite3_changes(db_) != 1)
+    return make_error(ErrorCode::kNotFound, fmt::format("no asset {} in the catalog", asset_id));
+  return Ok{};
+}
+
+Result<std::optional<FocusPoint>> Catalog::focus_of(std::int64_t asset_id) {
+  Result<Statement> st =
+      Statement::prepare(db_, "SELECT focus_x, focus_y FROM assets WHERE id = ?");
+  if (!st) return st.error();
+  if (Status s = st->bind({integer(asset_id)}); !s) return s.error();
+  Result<bool> row = st->step();
+  if (!row) return row.error();
+  if (!*row || st->is_null(0) || st->is_null(1)) return std::optional<FocusPoint>();
+  return std::optional<FocusPoint>(FocusPoint{st->real(0), st->real(1)});
 }
 
 Result<std::vector<Asset>> Catalog::list_assets(const AssetQuery& q) {

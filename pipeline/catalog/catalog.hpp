@@ -17,13 +17,14 @@
 
 #include "pipeline/model/asset.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/focus_point.hpp"
 
 struct sqlite3;
 
 namespace saluran {
 
 /// Schema version this build writes; older catalogs are migrated on open, newer refused.
-inline constexpr int kCatalogSchemaVersion = 1;
+inline constexpr int kCatalogSchemaVersion = 2;
 
 /// Where the catalog of a library lives: "<library>/.saluran/catalog.db".
 std::string catalog_path(const std::string& library);
@@ -100,6 +101,17 @@ class Catalog {
   Status add_sidecar(std::int64_t asset_id, const std::string& library_path);
   /// Records a rejected file with its reason.
   Status add_rejection(const Rejection& r);
+
+  /// The asset whose library file is `library_path` (relative to the library) or that was
+  /// ingested from `source_path` (absolute), if any.
+  Result<std::optional<std::int64_t>> find_asset_id(const std::string& library_path,
+                                                    const std::string& source_path);
+  /// Sets (or, with nullopt, clears) the focal point set by hand for an asset: fill crops of
+  /// it centre there instead of on what the content analysis finds. kNotFound for no asset,
+  /// kInvalidArgument outside 0..1.
+  Status set_focus(std::int64_t asset_id, std::optional<FocusPoint> focus);
+  /// The asset's focal point, if one was set.
+  Result<std::optional<FocusPoint>> focus_of(std::int64_t asset_id);
 
   /// Assets matching a query, ordered by capture time then library path.
   Result<std::vector<Asset>> list_assets(const AssetQuery& q);

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "pipeline/model/focus_point.hpp"
 #include "pipeline/model/preset.hpp"
 
 namespace saluran {
@@ -27,13 +28,6 @@ struct Rect {
   int width = 0;
   int height = 0;
   bool operator==(const Rect&) const = default;
-};
-
-/// Where a crop window should centre, as fractions 0..1 of the upright picture; the
-/// smart-crop kernel supplies it, a centred crop uses 0.5, 0.5.
-struct FocusPoint {
-  double x = 0.5;
-  double y = 0.5;
 };
 
 /// How one upright, square-pixel picture becomes the output frame.

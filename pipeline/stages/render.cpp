@@ -356,7 +356,15 @@ std::vector<InputReport> render(const std::vector<std::string>& inputs, const Re
   std::map<std::string, std::string> stems;
   for (const std::string& input : inputs) {
     const nlohmann::json manifest = read_render_manifest(opt.out_dir);
-    InputReport report = render_one(input, unique_stem(input, stems), opt, manifest);
+    const auto focus = opt.input_focus.find(input);
+    InputReport report;
+    if (!opt.overrides.focus && focus != opt.input_focus.end()) {
+      RenderOptions with_focus = opt;
+      with_focus.overrides.focus = focus->second;
+      report = render_one(input, unique_stem(input, stems), with_focus, manifest);
+    } else {
+      report = render_one(input, unique_stem(input, stems), opt, manifest);
+    }
     if (auto st = write_render_manifest(opt.out_dir, report); !st && !report.error)
       report.error = st.error();
     RenderEvent ev{RenderEvent::Kind::kInputDone, input};

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,9 @@ struct RenderOptions {
   std::string out_dir;
   std::vector<Preset> presets;  ///< validated, in the order given
   RenderOverrides overrides;
+  /// Focal points set by hand per input (an asset's, from the catalog), used where
+  /// `overrides.focus` (one for the whole run) is not set.
+  std::map<std::string, FocusPoint> input_focus;
   bool force = false;  ///< make outputs again even when the manifest says they are up to date
   InputLimits limits;
   std::function<void(const RenderEvent&)> on_event;

@@ -383,6 +383,58 @@ TEST(CatalogOpen, MigratesAnEmptyDatabaseFromVersionZero) {
   EXPECT_TRUE(c->list_runs().ok());
 }
 
+TEST_F(CatalogTest, FocusIsFoundByLibraryOrSourcePathSetAndCleared) {
+  const std::int64_t id = add(photo(1, "2025/03-14/camera/DSC_0001.JPG", "2025-03-14T09:00:00",
+                                    "NIKON", "D750", DeviceClass::kCamera));
+  EXPECT_EQ(catalog_->find_asset_id("2025/03-14/camera/DSC_0001.JPG", "").value(), id);
+  EXPECT_EQ(catalog_->find_asset_id("", "/media/card/DSC_0001.JPG").value(), id);
+  EXPECT_FALSE(catalog_->find_asset_id("2025/03-14/camera/other.JPG", "/elsewhere.JPG").value());
+
+  EXPECT_FALSE(catalog_->focus_of(id).value());
+  ASSERT_TRUE(catalog_->set_focus(id, FocusPoint{0.25, 0.6}).ok());
+  const auto focus = catalog_->focus_of(id).value();
+  ASSERT_TRUE(focus);
+  EXPECT_DOUBLE_EQ(focus->x, 0.25);
+  EXPECT_DOUBLE_EQ(focus->y, 0.6);
+  ASSERT_TRUE(catalog_->set_focus(id, std::nullopt).ok());
+  EXPECT_FALSE(catalog_->focus_of(id).value());
+
+  const Status outside = catalog_->set_focus(id, FocusPoint{1.5, 0.5});
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error().code, ErrorCode::kInvalidArgument);
+  const Status missing = catalog_->set_focus(id + 100, FocusPoint{0.5, 0.5});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST(CatalogOpen, MigratesAVersionOneCatalogKeepingItsAssets) {
+  TempDir dir;
+  const std::string p = catalog_path(dir.path().string());
+  {
+    Result<Catalog> c = Catalog::open(p);
+    ASSERT_TRUE(c.ok()) << c.error().to_string();
+    const std::int64_t run = c->begin_run("budi", {"/media/card"}).value();
+    const Asset a = photo(7, "2025/03-14/camera/DSC_0007.JPG", "2025-03-14T09:00:00", "NIKON",
+                          "D750", DeviceClass::kCamera);
+    ASSERT_TRUE(c->add_asset(a, source_at(a.info.path, 1007, 1), run).ok());
+  }
+  {  // back to what version 1 wrote: no focus columns
+    RawDb raw = raw_open(p);
+    raw_exec(raw.get(), "ALTER TABLE assets DROP COLUMN focus_x");
+    raw_exec(raw.get(), "ALTER TABLE assets DROP COLUMN focus_y");
+    raw_exec(raw.get(), "PRAGMA user_version = 1");
+  }
+  Result<Catalog> c = Catalog::open(p);
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_EQ(c->schema_version(), kCatalogSchemaVersion);
+  const auto assets = c->list_assets({});
+  ASSERT_TRUE(assets.ok());
+  ASSERT_EQ(assets->size(), 1u);
+  const std::int64_t id = c->find_asset_id("2025/03-14/camera/DSC_0007.JPG", "").value().value();
+  EXPECT_FALSE(c->focus_of(id).value());
+  EXPECT_TRUE(c->set_focus(id, FocusPoint{0.1, 0.9}).ok());
+}
+
 TEST(CatalogOpen, NotADatabaseIsAClearError) {
   TempDir dir;
   const fs::path p = dir.path() / "catalog.db";
