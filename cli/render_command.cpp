@@ -162,11 +162,16 @@ int run_render(const RenderArgs& args) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(catalog_path(library), ec)) {
     auto assets = Catalog::open(catalog_path(library));
-    if (!assets) {
+    if (!assets && !args.library.empty()) {
       std::cerr << "error: " << assets.error().to_string() << '\n';
       return kExitFatal;
     }
+    // The default library is only a convenience: its trouble must not stop a render.
+    if (!assets)
+      std::cerr << "warning: focal points of the library's assets not used: "
+                << assets.error().to_string() << '\n';
     for (const std::string& input : inputs) {
+      if (!assets) break;
       auto id = asset_of_file(*assets, library, input);
       if (!id || !*id) continue;  // not an asset of this library: content decides
       auto focus = assets->focus_of(**id);

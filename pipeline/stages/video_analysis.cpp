@@ -16,8 +16,8 @@
 namespace saluran {
 namespace {
 
-// Long edge of the analysis frames: faces of a few percent of the frame height are still
-// found, and one decode of a minute of HD costs seconds, not minutes.
+// Long edge of the analysis frames: faces of a tenth of the frame height are still found
+// well, and one decode of a minute of HD costs seconds, not minutes.
 constexpr int kAnalysisEdge = 480;
 // Faces are looked for on every kFaceStep-th frame, with the thorough scale step (the fast
 // one misses too many turned faces), from a tenth of the frame height up: a face smaller than
@@ -183,8 +183,8 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
 
   // Wanted positions, shot by shot: the shot's faces are linked into tracks (a face missed on
   // a few frames is still there; a hand or pattern that looks like a face once is not), the
-  // often seen and near (large) is the subject, and each frame's target keeps it and the neighbours
-  // that fit beside it.
+  // track seen most and nearest (largest) is the subject, and each frame's target keeps it and
+  // the neighbours that fit beside it.
   std::vector<std::optional<CropTarget>> targets(n);
   std::vector<std::size_t> bounds = track.shot_starts;
   bounds.push_back(n);

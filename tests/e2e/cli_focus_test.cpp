@@ -119,6 +119,16 @@ TEST(CliFocus, UsageAndMissingCatalog) {
                                       test::shell_quote((dir.path() / "out").string()) + lib));
   EXPECT_EQ(render.exit_code, 2) << render.out;
   EXPECT_NE(render.out.find("no catalog in"), std::string::npos) << render.out;
+  // A damaged catalog in the default library (./library) is a warning for render, not a stop.
+  SKIP_WITHOUT_SAMPLES();
+  fs::create_directories(dir.path() / "library" / ".saluran");
+  std::ofstream(dir.path() / "library" / ".saluran" / "catalog.db") << std::string(8192, 'x');
+  auto damaged = test::run_command("cd " + test::shell_quote(dir.path().string()) + " && " +
+                                   cli("render " + test::shell_quote(test::sample("photos/IMG_0001.jpg")) +
+                                       " -p web-thumb -q -o out2"));
+  EXPECT_EQ(damaged.exit_code, 0) << damaged.out;
+  EXPECT_NE(damaged.out.find("warning: focal points"), std::string::npos) << damaged.out;
+  EXPECT_TRUE(fs::exists(dir.path() / "out2" / "IMG_0001.web-thumb.jpg")) << damaged.out;
   auto help = test::run_command(cli("focus --help"));
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--at"), std::string::npos) << help.out;
