@@ -15,16 +15,27 @@ std::string library_folder(const std::string& given) {
 
 Result<std::optional<std::int64_t>> asset_of_file(Catalog& catalog, const std::string& library,
                                                   const std::string& file) {
+  // Ingest records paths made absolute and normalised, without resolving links; a file named
+  // through a link (or a library reached through one) is tried resolved too.
   std::error_code ec;
-  const fs::path absolute = fs::weakly_canonical(fs::absolute(file, ec), ec);
-  if (ec) return make_error(ErrorCode::kIo, "cannot resolve the path: " + ec.message(), file);
-  const fs::path root = fs::weakly_canonical(fs::absolute(library, ec), ec);
-  std::string relative;
-  if (!ec) {
-    const fs::path inside = absolute.lexically_relative(root);
-    if (!inside.empty() && *inside.begin() != "..") relative = inside.generic_string();
+  for (const bool resolve : {false, true}) {
+    const auto form = [&](const std::string& p) {
+      const fs::path abs = fs::absolute(p, ec).lexically_normal();
+      return resolve ? fs::weakly_canonical(abs, ec) : abs;
+    };
+    const fs::path absolute = form(file);
+    if (ec) return make_error(ErrorCode::kIo, "cannot resolve the path: " + ec.message(), file);
+    const fs::path root = form(library);
+    std::string relative;
+    if (!ec) {
+      const fs::path inside = absolute.lexically_relative(root);
+      if (!inside.empty() && *inside.begin() != "..") relative = inside.generic_string();
+    }
+    ec.clear();
+    auto found = catalog.find_asset_id(relative, absolute.string());
+    if (!found || *found) return found;
   }
-  return catalog.find_asset_id(relative, absolute.string());
+  return std::optional<std::int64_t>();
 }
 
 }  // namespace saluran::cli

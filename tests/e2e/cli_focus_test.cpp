@@ -71,6 +71,13 @@ TEST(CliFocus, SetOnAnAssetRenderCropsThereRunFocusWinsClearGivesItBack) {
   EXPECT_DOUBLE_EQ(j[0]["focus"]["x"].get<double>(), 0.0);
   EXPECT_DOUBLE_EQ(j[0]["focus"]["y"].get<double>(), 0.5);
 
+  // The original named through a link to its folder is the same asset.
+  fs::create_directory_symlink(card, dir.path() / "card-link");
+  auto linked = test::run_command(
+      cli("focus " + test::shell_quote((dir.path() / "card-link" / "IMG_0001.jpg").string()) + lib));
+  EXPECT_EQ(linked.exit_code, 0) << linked.out;
+  EXPECT_NE(linked.out.find("focus 0.000,0.500"), std::string::npos) << linked.out;
+
   // render finds it, for the copy and for the original: the 9:16 window sits at the left edge.
   for (const std::string& input : {copy, original}) {
     const fs::path out = dir.path() / (input == copy ? "out-copy" : "out-original");
@@ -123,9 +130,10 @@ TEST(CliFocus, UsageAndMissingCatalog) {
   SKIP_WITHOUT_SAMPLES();
   fs::create_directories(dir.path() / "library" / ".saluran");
   std::ofstream(dir.path() / "library" / ".saluran" / "catalog.db") << std::string(8192, 'x');
-  auto damaged = test::run_command("cd " + test::shell_quote(dir.path().string()) + " && " +
-                                   cli("render " + test::shell_quote(test::sample("photos/IMG_0001.jpg")) +
-                                       " -p web-thumb -q -o out2"));
+  auto damaged =
+      test::run_command("cd " + test::shell_quote(dir.path().string()) + " && " +
+                        cli("render " + test::shell_quote(test::sample("photos/IMG_0001.jpg")) +
+                            " -p web-thumb -q -o out2"));
   EXPECT_EQ(damaged.exit_code, 0) << damaged.out;
   EXPECT_NE(damaged.out.find("warning: focal points"), std::string::npos) << damaged.out;
   EXPECT_TRUE(fs::exists(dir.path() / "out2" / "IMG_0001.web-thumb.jpg")) << damaged.out;
