@@ -73,8 +73,8 @@ TEST(CliFocus, SetOnAnAssetRenderCropsThereRunFocusWinsClearGivesItBack) {
 
   // The original named through a link to its folder is the same asset.
   fs::create_directory_symlink(card, dir.path() / "card-link");
-  auto linked = test::run_command(
-      cli("focus " + test::shell_quote((dir.path() / "card-link" / "IMG_0001.jpg").string()) + lib));
+  auto linked = test::run_command(cli(
+      "focus " + test::shell_quote((dir.path() / "card-link" / "IMG_0001.jpg").string()) + lib));
   EXPECT_EQ(linked.exit_code, 0) << linked.out;
   EXPECT_NE(linked.out.find("focus 0.000,0.500"), std::string::npos) << linked.out;
 
