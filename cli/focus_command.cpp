@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -27,18 +26,8 @@ struct FocusArgs {
 
 int run_focus(const FocusArgs& args) {
   const std::string library = library_folder(args.library);
-  const std::string db = catalog_path(library);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(db, ec)) {
-    std::cerr << fmt::format(
-        "error: no catalog in {0}: run 'saluran ingest SRC --library {0}' first\n", library);
-    return kExitFatal;
-  }
-  auto catalog = Catalog::open(db);
-  if (!catalog) {
-    std::cerr << "error: " << catalog.error().to_string() << '\n';
-    return kExitFatal;
-  }
+  std::optional<Catalog> catalog = open_library_catalog(library);
+  if (!catalog) return kExitFatal;
   std::optional<FocusPoint> wanted;
   if (!args.at.empty()) wanted = FocusPoint{args.at[0], args.at[1]};
   const bool change = wanted || args.clear;

@@ -539,15 +539,8 @@ int run_inventory(const InventoryArgs& args, bool run_given, bool within_given) 
     return kExitUsage;
   }
   const std::string library = library_folder(args.library);
-  const std::string db = catalog_path(library);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(db, ec)) {
-    std::cerr << fmt::format(
-        "error: no catalog in {0}: run 'saluran ingest SRC --library {0}' first\n", library);
-    return kExitFatal;
-  }
-  Result<Catalog> catalog = Catalog::open(db);
-  if (!catalog) return fatal(catalog.error());
+  std::optional<Catalog> catalog = open_library_catalog(library);
+  if (!catalog) return kExitFatal;
   if (args.runs) return print_runs(*catalog, args, library);
   if (args.rejected) return print_rejected(*catalog, args, run_given, library);
   const AssetQuery& q = std::get<AssetQuery>(query);

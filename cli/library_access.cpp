@@ -1,7 +1,10 @@
 #include "cli/library_access.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 namespace saluran::cli {
 
@@ -11,6 +14,22 @@ std::string library_folder(const std::string& given) {
   if (!given.empty()) return given;
   const char* env = std::getenv("SALURAN_LIBRARY");
   return env != nullptr && *env != '\0' ? env : "library";
+}
+
+std::optional<Catalog> open_library_catalog(const std::string& library) {
+  const std::string db = catalog_path(library);
+  std::error_code ec;
+  if (!fs::is_regular_file(db, ec)) {
+    std::cerr << fmt::format(
+        "error: no catalog in {0}: run 'saluran ingest SRC --library {0}' first\n", library);
+    return std::nullopt;
+  }
+  Result<Catalog> catalog = Catalog::open(db);
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().to_string() << '\n';
+    return std::nullopt;
+  }
+  return std::move(catalog.value());
 }
 
 Result<std::optional<std::int64_t>> asset_of_file(Catalog& catalog, const std::string& library,
