@@ -33,7 +33,8 @@ std::string Error::to_string() const {
 }
 
 Error make_error(ErrorCode code, std::string message, std::string file, std::string detail) {
-  return Error{code, std::move(message), ErrorContext{{}, std::move(file), std::move(detail)}};
+  return Error{code, std::move(message),
+               ErrorContext{{}, std::move(file), std::move(detail), {}, {}}};
 }
 
 }  // namespace saluran

@@ -25,9 +25,11 @@ std::string_view error_code_name(ErrorCode code);
 
 /// Where an error happened: each field is optional and printed only when set.
 struct ErrorContext {
-  std::string stage;   ///< pipeline stage or command, e.g. "probe"
-  std::string file;    ///< the file being processed
-  std::string detail;  ///< the library call or rule, e.g. "avformat_open_input"
+  std::string stage;    ///< pipeline stage or command, e.g. "probe"
+  std::string file;     ///< the file being processed
+  std::string detail;   ///< the library call or rule, e.g. "avformat_open_input"
+  std::string preset;   ///< the rendition's preset, e.g. "youtube"
+  std::string channel;  ///< the channel being published to, e.g. "website"
 };
 
 /// A failure as a value: code, a plain-language message, and where it happened.
