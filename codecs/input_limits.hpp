@@ -1,23 +1,13 @@
 #pragma once
-// Safety limits checked against a file's header before any large allocation.
+// Checks of the safety limits (pipeline/model/input_limits.hpp) against a file's header.
 
 #include <cstdint>
 #include <string>
 
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/input_limits.hpp"
 
 namespace saluran {
-
-/// Upper bounds for untrusted input. Defaults follow ../shared/reference/reliability.md §1.5:
-/// 16384 px per side (above the 8K video and 100 MP camera range), 200 MP in all.
-struct InputLimits {
-  int max_dimension = 16384;                       ///< width or height, pixels
-  std::int64_t max_pixels = 200'000'000;           ///< width * height
-  double max_duration_s = 12 * 3600.0;             ///< a whole day of recording is not one clip
-  int max_streams = 32;                            ///< cameras write 1-4; thousands means hostile
-  std::uint64_t max_file_bytes = 256ull << 30;     ///< 256 GiB
-  std::uint64_t max_metadata_bytes = 16ull << 20;  ///< EXIF/XMP block size
-};
 
 /// Checks picture dimensions against the limits; the error names the file and the limit.
 Status check_dimensions(const InputLimits& limits, std::int64_t width, std::int64_t height,

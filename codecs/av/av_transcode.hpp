@@ -24,6 +24,7 @@
 #include "codecs/av/av_output.hpp"
 #include "codecs/input_limits.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/time_range.hpp"
 
 namespace saluran::av {
 
@@ -68,10 +69,7 @@ struct TranscodeOutput {
 };
 
 /// A stretch of the input whose pictures or sound were damaged and concealed.
-struct TimeRange {
-  double start_s = 0;
-  double end_s = 0;
-};
+using TimeRange = saluran::TimeRange;
 
 /// What happened to one output.
 struct OutputOutcome {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "pipeline/model/focus_point.hpp"
+#include "pipeline/model/geometry.hpp"
 #include "pipeline/model/preset.hpp"
 
 namespace saluran {
@@ -21,15 +22,6 @@ struct SourcePicture {
   int sar_den = 1;
 };
 
-/// A window inside the scaled picture (fill crops) or the output frame (fit pads).
-struct Rect {
-  int x = 0;
-  int y = 0;
-  int width = 0;
-  int height = 0;
-  bool operator==(const Rect&) const = default;
-};
-
 /// How one upright, square-pixel picture becomes the output frame.
 struct FrameGeometry {
   int out_width = 0;  ///< the encoded frame
@@ -39,14 +31,6 @@ struct FrameGeometry {
   Rect crop;   ///< fill: the window of the scaled picture kept (else the whole picture)
   Rect place;  ///< fit and blur-pad: where the scaled picture sits in the frame
   AspectMode mode = AspectMode::kKeep;
-};
-
-/// A frame rate as a fraction (30000/1001).
-struct Rate {
-  int num = 0;
-  int den = 1;
-  double value() const { return den == 0 ? 0.0 : static_cast<double>(num) / den; }
-  bool operator==(const Rate&) const = default;
 };
 
 /// The upright display size of a source: rotation applied, non-square pixels made square

@@ -6,7 +6,9 @@
 
 namespace saluran {
 
-int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+int default_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 WorkerPool::WorkerPool(int threads) {
   const int n = std::max(1, threads);
@@ -67,7 +69,8 @@ void WorkerPool::loop() {
 
 void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
   if (n == 0) return;
-  const std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, threads)));
+  const std::size_t workers =
+      std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, threads)));
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < n; i = next++) fn(i);

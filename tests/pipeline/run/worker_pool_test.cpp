@@ -92,7 +92,8 @@ TEST(WorkerPool, DestructorWaitsForQueuedTasks) {
   std::atomic<int> ran{0};
   {
     WorkerPool pool(1);
-    for (int i = 0; i < 20; ++i) pool.submit([&] {
+    for (int i = 0; i < 20; ++i)
+      pool.submit([&] {
         std::this_thread::sleep_for(std::chrono::microseconds(200));
         ++ran;
       });
