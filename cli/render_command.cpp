@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/library_access.hpp"
@@ -63,7 +62,7 @@ class RenderView {
       case RenderEvent::Kind::kRendition: {
         if (tty_) std::fprintf(stderr, "\r\033[K");
         const RenditionResult& r = *ev.rendition;
-        if (r.status == "failed") {
+        if (r.outcome == Outcome::kFailed) {
           std::cerr << fmt::format("error: {} ({}): {}\n", r.input, r.preset,
                                    r.error ? r.error->to_string() : "failed");
           break;
@@ -74,7 +73,7 @@ class RenderView {
           extra = fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
                               r.check->loudness->true_peak_dbtp);
         }
-        if (r.image && r.status == "made") {
+        if (r.image && r.outcome == Outcome::kMade) {
           extra = fmt::format("  {}x{} q{} {} KB", r.image->width, r.image->height,
                               r.image->quality, (r.image->bytes + 512) / 1024);
           if (r.image->crop) {
@@ -83,15 +82,16 @@ class RenderView {
           }
           if (r.image->poster_s) extra += fmt::format("  frame at {:.2f} s", *r.image->poster_s);
         }
-        if (r.status == "skipped") {
+        if (r.outcome == Outcome::kSkipped) {
           extra = "  " + (r.error ? r.error->message : std::string());
         }
-        std::cout << fmt::format("{:<10} {}{}\n", r.status, r.output, extra) << std::flush;
+        std::cout << fmt::format("{:<10} {}{}\n", outcome_name(r.outcome), r.output, extra)
+                  << std::flush;
         break;
       }
       case RenderEvent::Kind::kInputDone:
         if (tty_) std::fprintf(stderr, "\r\033[K");
-        if (json_) std::cout << input_report_to_json(*ev.report).dump() << '\n' << std::flush;
+        if (json_) std::cout << input_report_json(*ev.report) << '\n' << std::flush;
         if (ev.report->error && ev.report->renditions.empty())
           std::cerr << "error: " << ev.report->error->to_string() << '\n';
         if (!ev.report->damaged.empty() && !json_) {
@@ -131,33 +131,27 @@ std::vector<std::string> media_inputs(const std::vector<std::string>& paths) {
   return out;
 }
 
-int run_render(const RenderArgs& args) {
-  auto catalog = PresetCatalog::load(presets_folder(args.presets_dir));
-  if (!catalog) {
-    std::cerr << "error: " << catalog.error().to_string() << '\n';
-    return kExitFatal;
-  }
-  // The whole plan is checked before the first file is decoded (DESIGN.md rule 4).
-  RenderOptions opt;
-  for (const std::string& name : args.presets) {
-    auto preset = catalog->get(name);
+// Adds the presets named on the command line to `opt`; the exit code of a usage error when one
+// is unknown or invalid, else kExitOk.
+int add_presets(const PresetCatalog& catalog, const std::vector<std::string>& names,
+                RenderOptions& opt) {
+  for (const std::string& name : names) {
+    auto preset = catalog.get(name);
     if (!preset) {
       std::cerr << "error: " << preset.error().to_string() << '\n';
-      if (catalog->file_of(name).empty())
-        std::cerr << "known presets: " << known_presets(*catalog) << '\n';
+      if (catalog.file_of(name).empty())
+        std::cerr << "known presets: " << known_presets(catalog) << '\n';
       return kExitUsage;
     }
     opt.presets.push_back(std::move(*preset));
   }
-  opt.out_dir = args.out_dir;
-  opt.force = args.force;
-  opt.overrides.start_s = args.start;
-  opt.overrides.duration_s = args.duration;
-  opt.overrides.fade_in_s = args.fade_in;
-  opt.overrides.fade_out_s = args.fade_out;
-  if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
-  const std::vector<std::string> inputs = media_inputs(args.inputs);
-  // Focal points set by hand on assets (saluran focus), when the library has a catalog.
+  return kExitOk;
+}
+
+// Focal points set by hand on assets (saluran focus), when the library has a catalog; the exit
+// code of an error with a library named on the command line, else kExitOk.
+int add_library_focus(const RenderArgs& args, const std::vector<std::string>& inputs,
+                      RenderOptions& opt) {
   const std::string library = library_folder(args.library);
   std::error_code ec;
   if (std::filesystem::is_regular_file(catalog_path(library), ec)) {
@@ -184,29 +178,46 @@ int run_render(const RenderArgs& args) {
         library);
     return kExitUsage;
   }
-  RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
-  opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
-  const std::vector<InputReport> reports = render(inputs, opt);
-  int made = 0, current = 0, skipped = 0, failed = 0;
-  for (const InputReport& r : reports) {
-    for (const RenditionResult& x : r.renditions) {
-      if (x.status == "made")
-        ++made;
-      else if (x.status == "up-to-date")
-        ++current;
-      else if (x.status == "skipped")
-        ++skipped;
-      else
-        ++failed;
-    }
-    if (r.renditions.empty() && r.error) ++failed;
-  }
+  return kExitOk;
+}
+
+// The summary line (unless --json or --quiet) and the exit code.
+int summarise(const RenderArgs& args, const OutcomeCounts& counts) {
+  const std::size_t made = counts[Outcome::kMade];
+  const std::size_t current = counts[Outcome::kUpToDate];
+  const std::size_t skipped = counts[Outcome::kSkipped];
+  // Nothing else is counted as done: anything but made, up to date or skipped is a failure.
+  const std::size_t failed = counts.total() - made - current - skipped;
   if (!args.json && !args.quiet) {
     std::cout << fmt::format("{} made, {} up to date, {}{} failed -> {}\n", made, current,
                              skipped > 0 ? fmt::format("{} skipped, ", skipped) : "", failed,
                              args.out_dir);
   }
   return failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+int run_render(const RenderArgs& args) {
+  auto catalog = PresetCatalog::load(presets_folder(args.presets_dir));
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().to_string() << '\n';
+    return kExitFatal;
+  }
+  // The whole plan is checked before the first file is decoded (DESIGN.md rule 4).
+  RenderRequest request;
+  RenderOptions& opt = request.options;
+  if (int code = add_presets(*catalog, args.presets, opt); code != kExitOk) return code;
+  opt.out_dir = args.out_dir;
+  opt.force = args.force;
+  opt.overrides.start_s = args.start;
+  opt.overrides.duration_s = args.duration;
+  opt.overrides.fade_in_s = args.fade_in;
+  opt.overrides.fade_out_s = args.fade_out;
+  if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
+  request.inputs = media_inputs(args.inputs);
+  if (int code = add_library_focus(args, request.inputs, opt); code != kExitOk) return code;
+  RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
+  opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
+  return summarise(args, render(request).counts());
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 #include "pipeline/stages/render.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,8 +11,10 @@
 #include <memory>
 #include <set>
 
-#include "pipeline/presets/preset_json.hpp"
+#include "codecs/av/av_transcode.hpp"
 #include "pipeline/stages/probe.hpp"
+#include "pipeline/stages/render_commit.hpp"
+#include "pipeline/stages/render_fingerprint.hpp"
 #include "pipeline/stages/render_image.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/video_analysis.hpp"
@@ -86,20 +86,6 @@ av::TranscodeOutput output_of(const RenditionPlan& plan, const std::string& path
   return o;
 }
 
-// Equal fingerprints mean the output would come out the same: same input file (size and
-// modification time), same resolved settings, same plan, same Saluran.
-std::string fingerprint(const RenditionPlan& plan, const fs::path& input) {
-  struct stat st {};
-  ::stat(input.c_str(), &st);
-  const std::string text =
-      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", SALURAN_VERSION, fs::absolute(input).string(),
-                  static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
-                  static_cast<long long>(st.st_mtim.tv_nsec), preset_to_json(plan.preset).dump(),
-                  plan.video ? plan.video->filter : "", plan.audio ? plan.audio->filter : "",
-                  plan.video ? plan.video->bitrate_kbps : 0, plan.duration_s);
-  return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
-}
-
 // Leftovers of a run that was killed: temporary outputs and spools of processes now gone.
 void sweep_stale_parts(const fs::path& dir) {
   std::error_code ec;
@@ -167,16 +153,168 @@ void emit(const RenderOptions& opt, RenderEvent ev) {
   if (opt.on_event) opt.on_event(ev);
 }
 
-InputReport render_one(const std::string& input, const std::string& stem, const RenderOptions& opt,
-                       const nlohmann::json& manifest) {
-  const auto started = Clock::now();
-  InputReport report;
-  report.input = input;
-  auto info = probe_file(input, opt.limits);
+RenditionResult rendition_of(const std::string& input, const Preset& preset) {
+  RenditionResult r;
+  r.input = input;
+  r.preset = preset.name;
+  return r;
+}
+
+void add_failed(InputReport& report, const Preset& preset, const Error& e) {
+  RenditionResult r = rendition_of(report.input, preset);
+  r.outcome = Outcome::kFailed;
+  r.error = e;
+  report.renditions.push_back(std::move(r));
+}
+
+double seconds_since(Clock::time_point started) {
+  return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+/// The video and sound renditions of one input that must be made, for one transcode.
+struct MediaJob {
+  std::vector<av::TranscodeOutput> outputs;
+  std::vector<std::size_t> rendition_of_output;  ///< index into the report's renditions
+  std::map<int, Result<ReframeTrack>> reframes;  ///< analyses, by window shape
+  double seek = -1;                              ///< the earliest start of any output
+  double stop = 0;                               ///< the latest end of any trimmed output
+  bool to_end = false;                           ///< some output runs to the input's end
+};
+
+// Plans one video or sound rendition and decides whether it must be made (the manifest may
+// say it is up to date); a rendition that cannot be made fails here, alone.
+void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const std::string& stem,
+                          const RenderOptions& opt, const RenderManifest& manifest, MediaJob& job,
+                          InputReport& report) {
+  RenditionResult r = rendition_of(report.input, preset);
+  auto plan = plan_rendition(preset, facts, opt.overrides, stem);
+  if (!plan) {
+    r.outcome = Outcome::kFailed;
+    r.error = plan.error();
+    r.output =
+        (fs::path(opt.out_dir) / fmt::format("{}.{}.{}", stem, preset.name, preset.extension))
+            .string();
+    report.renditions.push_back(std::move(r));
+    return;
+  }
+  r.output = (fs::path(opt.out_dir) / plan->output_name).string();
+  auto fingerprint = media_fingerprint(*plan, report.input);
+  if (!fingerprint) {
+    r.outcome = Outcome::kFailed;
+    r.error = fingerprint.error();
+    r.error->context.preset = preset.name;
+  } else {
+    r.fingerprint = *fingerprint;
+    if (!opt.force && is_up_to_date(manifest, r.output, r.fingerprint))
+      r.outcome = Outcome::kUpToDate;
+  }
+  if (r.error || r.outcome == Outcome::kUpToDate) {
+    r.plan = std::move(*plan);
+    report.renditions.push_back(std::move(r));
+    return;
+  }
+  job.seek = job.seek < 0 ? plan->start_s : std::min(job.seek, plan->start_s);
+  if (plan->duration_s > 0)
+    job.stop = std::max(job.stop, plan->start_s + plan->duration_s);
+  else
+    job.to_end = true;
+  job.outputs.push_back(output_of(*plan, r.output));
+  if (plan->video && plan->video->reframe) {
+    job.outputs.back().video->moving_crop =
+        moving_crop_for(report.input, *plan->video, job.reframes, r);
+  }
+  r.plan = std::move(*plan);
+  job.rendition_of_output.push_back(report.renditions.size());
+  report.renditions.push_back(std::move(r));
+}
+
+// One transcoded output: its facts, then checked and placed under its final name.
+void commit_media_output(av::OutputOutcome& o, RenditionResult& r) {
+  r.source_loudness = o.source_loudness;
+  r.processed_loudness = o.processed_loudness;
+  r.gain_db = o.gain_db;
+  r.limited = o.limited;
+  r.video_frames = o.video_frames;
+  if (o.error || !o.file) {
+    r.outcome = Outcome::kFailed;
+    r.error = o.error.value_or(make_error(ErrorCode::kExternal, "was not made", r.output));
+    return;
+  }
+  commit_checked(o.file->temp_path(), r.plan->preset, FolderSync::kNow, r);
+}
+
+// One decode of the input makes every output of the job.
+void run_media_job(const SourceFacts& facts, const RenderOptions& opt, MediaJob& job,
+                   InputReport& report) {
+  if (job.outputs.empty()) return;
+  av::TranscodeOptions topt;
+  topt.limits = opt.limits;
+  // Seek a little before the earliest start: the trim filters cut exactly.
+  topt.seek_s = std::max(0.0, job.seek - 1.0);
+  topt.stop_s = job.to_end ? 0 : job.stop;
+  topt.on_progress = [&](double pos) {
+    RenderEvent ev{RenderEvent::Kind::kProgress, report.input, pos, facts.duration_s};
+    emit(opt, ev);
+  };
+  av::TranscodeResult t = av::transcode(report.input, job.outputs, topt);
+  report.damaged = t.damaged;
+  report.branches = t.branches;
+  report.decoded_frames = t.decoded_video_frames;
+  if (t.input_error) report.error = t.input_error;
+  for (std::size_t i = 0; i < job.outputs.size(); ++i)
+    commit_media_output(t.outputs[i], report.renditions[job.rendition_of_output[i]]);
+}
+
+// Pictures come from a photo or a video's poster frame; sound has none.
+void render_pictures(const MediaInfo& info, const std::string& stem,
+                     const std::vector<const Preset*>& pictures, const RenderOptions& opt,
+                     const RenderManifest& manifest, InputReport& report) {
+  if (pictures.empty()) return;
+  if (info.kind == MediaKind::kPhoto || info.kind == MediaKind::kVideo) {
+    for (RenditionResult& r : render_images(report.input, info, stem, pictures, opt, manifest))
+      report.renditions.push_back(std::move(r));
+    return;
+  }
+  for (const Preset* p : pictures) {
+    add_failed(
+        report, *p,
+        make_error(ErrorCode::kInvalidArgument,
+                   fmt::format("has no picture: {} is a picture preset", p->name), report.input));
+  }
+}
+
+// Every rendition of an input that could be read: pictures, then video and sound.
+void render_renditions(const MediaInfo& info, const std::string& stem, const RenderOptions& opt,
+                       const RenderManifest& manifest, InputReport& report) {
   std::vector<const Preset*> pictures;
   std::vector<const Preset*> media;
   for (const Preset& p : opt.presets)
     (p.kind == PresetKind::kImage ? pictures : media).push_back(&p);
+  render_pictures(info, stem, pictures, opt, manifest, report);
+  if (info.kind == MediaKind::kPhoto) {
+    for (const Preset* p : media) {
+      add_failed(report, *p,
+                 make_error(ErrorCode::kInvalidArgument,
+                            fmt::format("is a photo: {} is a {} preset, which needs a video or "
+                                        "sound file",
+                                        p->name, preset_kind_name(p->kind)),
+                            report.input));
+    }
+    return;
+  }
+  const SourceFacts facts = facts_of(info);
+  // Plan every rendition first: a rendition that cannot be made fails here, alone.
+  MediaJob job;
+  for (const Preset* p : media) plan_media_rendition(*p, facts, stem, opt, manifest, job, report);
+  run_media_job(facts, opt, job, report);
+}
+
+InputReport render_one(const std::string& input, const std::string& stem, const RenderOptions& opt,
+                       const RenderManifest& manifest) {
+  const auto started = Clock::now();
+  InputReport report;
+  report.input = input;
+  auto info = probe_file(input, opt.limits);
   if (!info) {
     report.error = info.error();
   } else if (info->kind == MediaKind::kTelemetry) {
@@ -185,194 +323,81 @@ InputReport render_one(const std::string& input, const std::string& stem, const 
   RenderEvent start{RenderEvent::Kind::kInputStart, input};
   if (info) start.duration_s = info->duration_s.value_or(0);
   emit(opt, start);
-  auto fail = [&](const Preset& p, const Error& e) {
-    RenditionResult r;
-    r.input = input;
-    r.preset = p.name;
-    r.status = "failed";
-    r.error = e;
-    report.renditions.push_back(std::move(r));
-  };
   if (report.error) {
-    for (const Preset& p : opt.presets) fail(p, *report.error);
-    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    for (const Preset& p : opt.presets) add_failed(report, p, *report.error);
+    report.seconds = seconds_since(started);
     return report;
   }
-  // Pictures: from a photo, or a video's poster frame; sound has none.
-  if (!pictures.empty()) {
-    if (info->kind == MediaKind::kPhoto || info->kind == MediaKind::kVideo) {
-      for (RenditionResult& r : render_images(input, *info, stem, pictures, opt, manifest))
-        report.renditions.push_back(std::move(r));
-    } else {
-      for (const Preset* p : pictures) {
-        fail(*p, make_error(ErrorCode::kInvalidArgument,
-                            fmt::format("has no picture: {} is a picture preset", p->name), input));
-      }
-    }
-  }
-  if (info->kind == MediaKind::kPhoto) {
-    for (const Preset* p : media) {
-      fail(*p, make_error(ErrorCode::kInvalidArgument,
-                          fmt::format("is a photo: {} is a {} preset, which needs a video or "
-                                      "sound file",
-                                      p->name, preset_kind_name(p->kind)),
-                          input));
-    }
-    media.clear();
-  }
-  const SourceFacts facts = facts_of(*info);
-
-  // Plan every rendition first: a rendition that cannot be made fails here, alone.
-  std::vector<av::TranscodeOutput> outputs;
-  std::vector<std::size_t> output_of_result;
-  std::map<int, Result<ReframeTrack>> reframes;
-  double seek = -1;
-  double stop = 0;
-  bool to_end = false;
-  for (const Preset* media_preset : media) {
-    const Preset& preset = *media_preset;
-    RenditionResult r;
-    r.input = input;
-    r.preset = preset.name;
-    auto plan = plan_rendition(preset, facts, opt.overrides, stem);
-    if (!plan) {
-      r.status = "failed";
-      r.error = plan.error();
-      r.output =
-          (fs::path(opt.out_dir) / fmt::format("{}.{}.{}", stem, preset.name, preset.extension))
-              .string();
-      report.renditions.push_back(std::move(r));
-      continue;
-    }
-    r.output = (fs::path(opt.out_dir) / plan->output_name).string();
-    r.fingerprint = fingerprint(*plan, input);
-    const auto& outs = manifest["outputs"];
-    const std::string key = plan->output_name;
-    if (!opt.force && outs.contains(key) && outs[key].value("status", "") != "failed" &&
-        outs[key].value("fingerprint", "") == r.fingerprint && fs::exists(r.output)) {
-      r.status = "up-to-date";
-      r.plan = std::move(*plan);
-      report.renditions.push_back(std::move(r));
-      continue;
-    }
-    seek = seek < 0 ? plan->start_s : std::min(seek, plan->start_s);
-    if (plan->duration_s > 0)
-      stop = std::max(stop, plan->start_s + plan->duration_s);
-    else
-      to_end = true;
-    outputs.push_back(output_of(*plan, r.output));
-    if (plan->video && plan->video->reframe) {
-      outputs.back().video->moving_crop = moving_crop_for(input, *plan->video, reframes, r);
-    }
-    r.plan = std::move(*plan);
-    output_of_result.push_back(report.renditions.size());
-    report.renditions.push_back(std::move(r));
-  }
-
-  if (!outputs.empty()) {
-    av::TranscodeOptions topt;
-    topt.limits = opt.limits;
-    // Seek a little before the earliest start: the trim filters cut exactly.
-    topt.seek_s = std::max(0.0, seek - 1.0);
-    topt.stop_s = to_end ? 0 : stop;
-    topt.on_progress = [&](double pos) {
-      RenderEvent ev{RenderEvent::Kind::kProgress, input, pos, facts.duration_s};
-      emit(opt, ev);
-    };
-    av::TranscodeResult t = av::transcode(input, outputs, topt);
-    report.damaged = t.damaged;
-    report.branches = t.branches;
-    report.decoded_frames = t.decoded_video_frames;
-    if (t.input_error) report.error = t.input_error;
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      RenditionResult& r = report.renditions[output_of_result[i]];
-      av::OutputOutcome& o = t.outputs[i];
-      r.source_loudness = o.source_loudness;
-      r.processed_loudness = o.processed_loudness;
-      r.gain_db = o.gain_db;
-      r.limited = o.limited;
-      r.video_frames = o.video_frames;
-      if (o.error || !o.file) {
-        r.status = "failed";
-        r.error = o.error.value_or(make_error(ErrorCode::kExternal, "was not made", r.output));
-        continue;
-      }
-      // Checked under its temporary name: only a file the channel accepts gets the real one.
-      auto check = check_output(o.file->temp_path(), r.plan->preset);
-      if (!check) {
-        r.status = "failed";
-        r.error = check.error();
-        o.file->abandon();
-        continue;
-      }
-      check->file = r.output;
-      r.check = std::move(*check);
-      if (!r.check->passed()) {
-        r.status = "failed";
-        r.error =
-            make_error(ErrorCode::kInvalidArgument,
-                       fmt::format("does not meet {}'s limits: {}", r.preset, r.check->failures()),
-                       r.output, "check");
-        o.file->abandon();
-        continue;
-      }
-      if (auto st = o.file->commit(); !st) {
-        r.status = "failed";
-        r.error = st.error();
-        o.file->abandon();
-        continue;
-      }
-      r.status = "made";
-    }
-  }
+  render_renditions(*info, stem, opt, manifest, report);
   for (const RenditionResult& r : report.renditions) {
     RenderEvent ev{RenderEvent::Kind::kRendition, input};
     ev.rendition = &r;
     emit(opt, ev);
   }
-  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  report.seconds = seconds_since(started);
   return report;
+}
+
+// Renders one input (with its own focal point, when it has one and the run sets none) and
+// records what became of it in the manifest.
+InputReport render_and_record(const std::string& input, const std::string& stem,
+                              const RenderOptions& opt) {
+  const RenderManifest manifest = read_render_manifest(opt.out_dir);
+  const auto focus = opt.input_focus.find(input);
+  InputReport report;
+  if (!opt.overrides.focus && focus != opt.input_focus.end()) {
+    RenderOptions with_focus = opt;
+    with_focus.overrides.focus = focus->second;
+    report = render_one(input, stem, with_focus, manifest);
+  } else {
+    report = render_one(input, stem, opt, manifest);
+  }
+  if (auto st = record_in_render_manifest(opt.out_dir, report); !st && !report.error)
+    report.error = st.error();
+  RenderEvent ev{RenderEvent::Kind::kInputDone, input};
+  ev.report = &report;
+  emit(opt, ev);
+  return report;
+}
+
+Status make_out_dir(const std::string& out_dir) {
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir)) {
+    return make_error(ErrorCode::kIo,
+                      fmt::format("cannot create the output folder: {}", ec.message()), out_dir);
+  }
+  return Ok{};
 }
 
 }  // namespace
 
-std::vector<InputReport> render(const std::vector<std::string>& inputs, const RenderOptions& opt) {
-  std::vector<InputReport> reports;
-  std::error_code ec;
-  fs::create_directories(opt.out_dir, ec);
-  if (ec || !fs::is_directory(opt.out_dir)) {
-    const Error e =
-        make_error(ErrorCode::kIo, fmt::format("cannot create the output folder: {}", ec.message()),
-                   opt.out_dir);
-    for (const std::string& in : inputs) {
+OutcomeCounts RenderResult::counts() const {
+  OutcomeCounts counts;
+  for (const InputReport& r : reports) {
+    for (const RenditionResult& x : r.renditions) counts.add(x.outcome);
+    if (r.renditions.empty() && r.error) counts.add(Outcome::kFailed);
+  }
+  return counts;
+}
+
+RenderResult render(const RenderRequest& request) {
+  const RenderOptions& opt = request.options;
+  RenderResult result;
+  if (Status st = make_out_dir(opt.out_dir); !st) {
+    for (const std::string& in : request.inputs) {
       InputReport r;
       r.input = in;
-      r.error = e;
-      reports.push_back(std::move(r));
+      r.error = st.error();
+      result.reports.push_back(std::move(r));
     }
-    return reports;
+    return result;
   }
   sweep_stale_parts(opt.out_dir);
   std::map<std::string, std::string> stems;
-  for (const std::string& input : inputs) {
-    const nlohmann::json manifest = read_render_manifest(opt.out_dir);
-    const auto focus = opt.input_focus.find(input);
-    InputReport report;
-    if (!opt.overrides.focus && focus != opt.input_focus.end()) {
-      RenderOptions with_focus = opt;
-      with_focus.overrides.focus = focus->second;
-      report = render_one(input, unique_stem(input, stems), with_focus, manifest);
-    } else {
-      report = render_one(input, unique_stem(input, stems), opt, manifest);
-    }
-    if (auto st = write_render_manifest(opt.out_dir, report); !st && !report.error)
-      report.error = st.error();
-    RenderEvent ev{RenderEvent::Kind::kInputDone, input};
-    ev.report = &report;
-    emit(opt, ev);
-    reports.push_back(std::move(report));
-  }
-  return reports;
+  for (const std::string& input : request.inputs)
+    result.reports.push_back(render_and_record(input, unique_stem(input, stems), opt));
+  return result;
 }
 
 }  // namespace saluran

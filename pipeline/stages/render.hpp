@@ -2,11 +2,13 @@
 // The render stage: every requested channel version of each input, from ONE decode of it,
 // each checked against its channel's limits before it is placed under its final name.
 //
-//   RenderOptions opt;
-//   opt.out_dir = "out";
-//   opt.presets = {*catalog->get("youtube"), *catalog->get("radio-clip")};
-//   opt.overrides.duration_s = 30.0;                      // per-use trim
-//   for (const InputReport& r : render({"C0001.MP4"}, opt)) ...
+//   RenderRequest req;
+//   req.inputs = {"C0001.MP4"};
+//   req.options.out_dir = "out";
+//   req.options.presets = {*catalog->get("youtube"), *catalog->get("radio-clip")};
+//   req.options.overrides.duration_s = 30.0;             // per-use trim
+//   RenderResult res = render(req);
+//   for (const InputReport& r : res.reports) ...         // r.renditions[i].outcome
 //   // out/C0001.youtube.mp4, out/C0001.radio-clip.mp3, out/saluran-manifest.json
 
 #include <cstdint>
@@ -16,11 +18,13 @@
 #include <string>
 #include <vector>
 
-#include "codecs/audio/loudness_meter.hpp"
-#include "codecs/av/av_transcode.hpp"
-#include "codecs/input_limits.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/focus_point.hpp"
+#include "pipeline/model/input_limits.hpp"
+#include "pipeline/model/loudness.hpp"
+#include "pipeline/model/outcome.hpp"
 #include "pipeline/model/preset.hpp"
+#include "pipeline/model/time_range.hpp"
 #include "pipeline/ops/smart_crop.hpp"
 #include "pipeline/stages/check.hpp"
 #include "pipeline/stages/render_plan.hpp"
@@ -50,7 +54,8 @@ struct RenditionResult {
   std::string input;
   std::string preset;
   std::string output;  ///< the final path (also when it failed: what it would have been)
-  std::string status;  ///< "made", "up-to-date", "skipped" (nothing to make) or "failed"
+  /// kMade, kUpToDate, kSkipped (nothing to make) or kFailed; written as outcome_name.
+  Outcome outcome = Outcome::kFailed;
   std::optional<Error> error;
   std::optional<RenditionPlan> plan;
   std::optional<CheckReport> check;
@@ -69,10 +74,10 @@ struct InputReport {
   std::string input;
   std::optional<Error> error;  ///< the input could not be read at all
   std::vector<RenditionResult> renditions;
-  std::vector<av::TimeRange> damaged;  ///< concealed damage in the input
-  int branches = 0;                    ///< filter chains run for it (shared ones once)
-  std::int64_t decoded_frames = 0;     ///< video frames decoded (once for all renditions)
-  double seconds = 0;                  ///< wall time
+  std::vector<TimeRange> damaged;   ///< concealed damage in the input
+  int branches = 0;                 ///< filter chains run for it (shared ones once)
+  std::int64_t decoded_frames = 0;  ///< video frames decoded (once for all renditions)
+  double seconds = 0;               ///< wall time
 };
 
 /// Something to show while rendering.
@@ -99,9 +104,24 @@ struct RenderOptions {
   std::function<void(const RenderEvent&)> on_event;
 };
 
+/// What to render: every input with every preset of the options.
+struct RenderRequest {
+  std::vector<std::string> inputs;
+  RenderOptions options;
+};
+
+/// What became of a render request: one report per input, in the order given.
+struct RenderResult {
+  std::vector<InputReport> reports;
+
+  /// The renditions of every input by outcome; an input that failed before any rendition was
+  /// planned counts as one failure.
+  OutcomeCounts counts() const;
+};
+
 /// Renders each input with every preset. Never throws for bad input: each failure is in the
 /// report, and the other renditions and inputs go on. The manifest is updated after each
 /// input, so a run killed at any moment can be run again and finishes only what is missing.
-std::vector<InputReport> render(const std::vector<std::string>& inputs, const RenderOptions& opt);
+RenderResult render(const RenderRequest& request);
 
 }  // namespace saluran

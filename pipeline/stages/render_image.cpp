@@ -1,16 +1,11 @@
 #include "pipeline/stages/render_image.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <xxhash.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "codecs/av/frame_sampler.hpp"
 #include "codecs/file_bytes.hpp"
@@ -21,7 +16,9 @@
 #include "codecs/image/picture_ops.hpp"
 #include "codecs/meta/exif_writer.hpp"
 #include "pipeline/ops/attention_map.hpp"
-#include "pipeline/presets/preset_json.hpp"
+#include "pipeline/run/worker_pool.hpp"
+#include "pipeline/stages/render_commit.hpp"
+#include "pipeline/stages/render_fingerprint.hpp"
 #include "pipeline/stages/video_analysis.hpp"
 
 namespace saluran {
@@ -57,20 +54,6 @@ struct OutputFile {
 const char* extension_of(const Preset& p, const std::string& format) {
   if (format == p.container) return p.extension.c_str();
   return format == "jpeg" ? "jpg" : "webp";
-}
-
-// Equal fingerprints mean the file would come out the same: same input file, same settings,
-// same focus point.
-std::string fingerprint(const Preset& preset, const std::string& input, const std::string& name,
-                        const std::optional<FocusPoint>& focus) {
-  struct stat st {};
-  ::stat(input.c_str(), &st);
-  const std::string text = fmt::format(
-      "{}|{}|{}|{}|{}|{}|{}|{}", SALURAN_VERSION, fs::absolute(input).string(),
-      static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
-      static_cast<long long>(st.st_mtim.tv_nsec), preset_to_json(preset).dump(), name,
-      focus ? fmt::format("{:.4f},{:.4f}", focus->x, focus->y) : std::string("content"));
-  return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
 }
 
 int even_at_least_2(double v) { return std::max(2, static_cast<int>(std::lround(v))); }
@@ -148,15 +131,6 @@ Result<std::vector<std::uint8_t>> encode_within_limit(const Picture& picture, co
                     output, "max_file_bytes");
 }
 
-nlohmann::json crop_to_json(const CropChoice& c) {
-  return {{"window", {c.window.x, c.window.y, c.window.width, c.window.height}},
-          {"basis", c.basis},
-          {"faces_total", c.faces_total},
-          {"faces_kept", c.faces_kept},
-          {"faces_cut", c.faces_cut},
-          {"note", c.note}};
-}
-
 /// Everything decoded once and shared by the outputs.
 struct Source {
   DecodedPhoto photo;
@@ -200,102 +174,123 @@ Result<Source> load_source(const std::string& input, const MediaInfo& info,
   return src;
 }
 
-}  // namespace
+/// The picture outputs of one input: every file named, the ones to make listed.
+struct PictureJob {
+  std::vector<RenditionResult> results;  ///< one per output file, in preset order
+  std::vector<OutputFile> files;         ///< the outputs to make (not up to date)
+};
 
-const Result<FaceDetector>& face_detector_once() {
-  static const Result<FaceDetector> detector = FaceDetector::open();
-  return detector;
-}
-
-nlohmann::json image_outcome_to_json(const ImageOutcome& m) {
-  nlohmann::json j = {{"width", m.width},           {"height", m.height},    {"format", m.format},
-                      {"quality", m.quality},       {"bytes", m.bytes},      {"colour", m.colour},
-                      {"shrink_on_load", m.shrink}, {"gps_kept", m.gps_kept}};
-  if (m.crop) j["crop"] = crop_to_json(*m.crop);
-  if (m.poster_s) {
-    j["poster_s"] = *m.poster_s;
-    j["poster_reason"] = m.poster_reason;
+// Names one output file and decides whether it must be made.
+void plan_picture_file(const Preset& p, int variant, const std::string& format,
+                       const std::string& input, const std::string& stem, const RenderOptions& opt,
+                       const RenderManifest& manifest, PictureJob& job) {
+  RenditionResult r;
+  r.input = input;
+  r.preset = p.name;
+  const std::string name =
+      variant > 0 ? fmt::format("{}.{}-{}.{}", stem, p.name, variant, extension_of(p, format))
+                  : fmt::format("{}.{}.{}", stem, p.name, extension_of(p, format));
+  r.output = (fs::path(opt.out_dir) / name).string();
+  auto fingerprint = picture_fingerprint(p, input, name, opt.overrides.focus);
+  if (!fingerprint) {
+    r.outcome = Outcome::kFailed;
+    r.error = fingerprint.error();
+    r.error->context.preset = p.name;
+  } else {
+    r.fingerprint = *fingerprint;
+    if (!opt.force && is_up_to_date(manifest, r.output, r.fingerprint)) {
+      r.outcome = Outcome::kUpToDate;
+    } else {
+      job.files.push_back({&p, format, job.results.size(), static_cast<std::size_t>(variant)});
+    }
   }
-  return j;
+  job.results.push_back(std::move(r));
 }
 
-std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
-                                           const std::string& stem,
-                                           const std::vector<const Preset*>& presets,
-                                           const RenderOptions& opt,
-                                           const nlohmann::json& manifest) {
-  std::vector<RenditionResult> results;
-  std::vector<OutputFile> files;
-  // Name every output first: the up-to-date ones are not made again.
+// Names every output first: the up-to-date ones are not made again.
+PictureJob plan_pictures(const std::string& input, const std::string& stem,
+                         const std::vector<const Preset*>& presets, const RenderOptions& opt,
+                         const RenderManifest& manifest) {
+  PictureJob job;
   for (const Preset* p : presets) {
-    const ImageSpec& m = *p->image;
-    std::vector<int> variants = m.widths;
+    std::vector<int> variants = p->image->widths;
     if (variants.empty()) variants.push_back(0);
     for (int v : variants) {
-      for (const std::string& format : m.formats) {
-        RenditionResult r;
-        r.input = input;
-        r.preset = p->name;
-        const std::string name =
-            v > 0 ? fmt::format("{}.{}-{}.{}", stem, p->name, v, extension_of(*p, format))
-                  : fmt::format("{}.{}.{}", stem, p->name, extension_of(*p, format));
-        r.output = (fs::path(opt.out_dir) / name).string();
-        r.fingerprint = fingerprint(*p, input, name, opt.overrides.focus);
-        const auto& outs = manifest["outputs"];
-        if (!opt.force && outs.contains(name) && outs[name].value("status", "") == "made" &&
-            outs[name].value("fingerprint", "") == r.fingerprint && fs::exists(r.output)) {
-          r.status = "up-to-date";
-        } else {
-          files.push_back({p, format, results.size(), static_cast<std::size_t>(v)});
-        }
-        results.push_back(std::move(r));
-      }
+      for (const std::string& format : p->image->formats)
+        plan_picture_file(*p, v, format, input, stem, opt, manifest, job);
     }
   }
-  if (files.empty()) return results;
+  return job;
+}
 
-  auto fail_all = [&](const Error& e) {
-    for (const OutputFile& f : files) {
-      results[f.result].status = "failed";
-      results[f.result].error = e;
-    }
-    return results;
-  };
-  std::vector<const Preset*> pending;
-  for (const OutputFile& f : files) {
-    if (std::find(pending.begin(), pending.end(), f.preset) == pending.end())
-      pending.push_back(f.preset);
-  }
-  auto source = load_source(input, info, pending, opt);
-  if (!source) return fail_all(source.error());
-  const Picture& picture = source->photo.picture;
-  const int dw = picture.width;
-  const int dh = picture.height;
-  // The upright size of the source before any shrink-on-load, which "keep" sizes are from.
-  const bool landscape = dw >= dh;
-  const int full_long = std::max(source->photo.stored_width, source->photo.stored_height);
-  const int full_short = std::min(source->photo.stored_width, source->photo.stored_height);
-  const int uw = landscape ? full_long : full_short;
-  const int uh = landscape ? full_short : full_long;
+/// The upright size of the source before any shrink-on-load, which "keep" sizes are from.
+struct UprightSize {
+  int width = 0;
+  int height = 0;
+};
 
-  // Faces and attention once, for every fill crop.
+UprightSize upright_size(const Source& src) {
+  const Picture& picture = src.photo.picture;
+  const bool landscape = picture.width >= picture.height;
+  const int full_long = std::max(src.photo.stored_width, src.photo.stored_height);
+  const int full_short = std::min(src.photo.stored_width, src.photo.stored_height);
+  return landscape ? UprightSize{full_long, full_short} : UprightSize{full_short, full_long};
+}
+
+/// What fill crops are placed by: faces and the attention map, found once for every crop.
+struct CropGuides {
+  std::vector<Rect> faces;
+  std::optional<AttentionMap> attention;
+};
+
+CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile>& files) {
+  CropGuides guides;
   const bool any_fill = std::any_of(files.begin(), files.end(), [](const OutputFile& f) {
     return f.preset->image->aspect == AspectMode::kFill;
   });
-  std::vector<Rect> faces;
-  std::optional<AttentionMap> attention;
-  if (any_fill) {
-    if (const Result<FaceDetector>& detector = face_detector_once(); detector) {
-      for (const FaceBox& f : detector->detect(picture, kFaceEdge, kFastScaleStep))
-        faces.push_back(f.box);
-    }
-    const double s = static_cast<double>(kAttentionEdge) / std::max(dw, dh);
-    attention = attention_map(s < 1 ? resize_picture(picture, std::max(1, static_cast<int>(dw * s)),
-                                                     std::max(1, static_cast<int>(dh * s)))
-                                    : picture);
+  if (!any_fill) return guides;
+  if (const Result<FaceDetector>& detector = face_detector_once(); detector) {
+    for (const FaceBox& f : detector->detect(picture, kFaceEdge, kFastScaleStep))
+      guides.faces.push_back(f.box);
   }
+  const int dw = picture.width;
+  const int dh = picture.height;
+  const double s = static_cast<double>(kAttentionEdge) / std::max(dw, dh);
+  guides.attention =
+      attention_map(s < 1 ? resize_picture(picture, std::max(1, static_cast<int>(dw * s)),
+                                           std::max(1, static_cast<int>(dh * s)))
+                          : picture);
+  return guides;
+}
 
-  // One shape per preset and width; formats of the same shape share its pixels.
+// The shape of one preset and width: a fill crop (smart crop) or a "keep" size.
+Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const CropGuides& guides,
+                UprightSize upright, const RenderOptions& opt) {
+  Shape shape;
+  if (m.aspect != AspectMode::kFill) {
+    std::tie(shape.out_width, shape.out_height) =
+        keep_size(m, upright.width, upright.height, variant);
+    return shape;
+  }
+  shape.fill = true;
+  shape.out_width = m.width;
+  shape.out_height = m.height;
+  CropRequest req;
+  req.width = picture.width;
+  req.height = picture.height;
+  req.aspect = static_cast<double>(m.width) / m.height;
+  req.faces = guides.faces;
+  req.attention = guides.attention ? &*guides.attention : nullptr;
+  req.focus = opt.overrides.focus;
+  shape.crop = choose_crop(req);
+  return shape;
+}
+
+// One shape per preset and width; formats of the same shape share its pixels. Each file's
+// `shape` (its width until now) becomes the index of its shape.
+std::vector<Shape> plan_shapes(std::vector<OutputFile>& files, const Picture& picture,
+                               const CropGuides& guides, UprightSize upright,
+                               const RenderOptions& opt) {
   std::vector<Shape> shapes;
   std::map<std::pair<const Preset*, std::size_t>, std::size_t> shape_of;
   for (OutputFile& f : files) {
@@ -304,130 +299,133 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
       f.shape = it->second;
       continue;
     }
-    const ImageSpec& m = *f.preset->image;
-    Shape shape;
-    if (m.aspect == AspectMode::kFill) {
-      shape.fill = true;
-      shape.out_width = m.width;
-      shape.out_height = m.height;
-      CropRequest req;
-      req.width = dw;
-      req.height = dh;
-      req.aspect = static_cast<double>(m.width) / m.height;
-      req.faces = faces;
-      req.attention = attention ? &*attention : nullptr;
-      req.focus = opt.overrides.focus;
-      shape.crop = choose_crop(req);
-    } else {
-      std::tie(shape.out_width, shape.out_height) = keep_size(m, uw, uh, static_cast<int>(f.shape));
-    }
-    shape_of[key] = shapes.size();
-    f.shape = shapes.size();
-    shapes.push_back(std::move(shape));
+    shapes.push_back(
+        shape_for(*f.preset->image, static_cast<int>(f.shape), picture, guides, upright, opt));
+    shape_of[key] = shapes.size() - 1;
+    f.shape = shapes.size() - 1;
   }
+  return shapes;
+}
 
-  // Each shape on a worker: crop, resize, then every format of it encoded, checked, placed.
-  std::atomic<std::size_t> next{0};
-  std::mutex results_mutex;
-  auto work = [&] {
-    for (std::size_t i = next++; i < shapes.size(); i = next++) {
-      const Shape& shape = shapes[i];
-      // The decoded picture itself when it already has the size (no copy), else resized.
-      Picture resized;
-      const Picture* pixels = &picture;
-      if (shape.out_width > 0) {
-        if (shape.fill) {
-          resized = resize_region(picture, shape.crop->window, shape.out_width, shape.out_height);
-          pixels = &resized;
-        } else if (shape.out_width != dw || shape.out_height != dh) {
-          resized = resize_picture(picture, shape.out_width, shape.out_height);
-          pixels = &resized;
-        }
-      }
-      for (const OutputFile& f : files) {
-        if (f.shape != i) continue;
-        RenditionResult r;
-        {
-          std::lock_guard lock(results_mutex);
-          r = results[f.result];
-        }
-        const Preset& preset = *f.preset;
-        if (shape.out_width == 0) {
-          r.status = "skipped";
-          r.error = make_error(ErrorCode::kInvalidArgument,
-                               fmt::format("not made: the source is {} px wide, narrower than this "
-                                           "width, and {} does not enlarge",
-                                           uw, preset.name),
-                               r.output);
-        } else {
-          ImageOutcome out;
-          out.width = shape.out_width;
-          out.height = shape.out_height;
-          out.format = f.format;
-          out.colour = source->photo.colour;
-          out.shrink = source->photo.shrink;
-          out.crop = shape.crop;
-          out.poster_s = source->poster_s;
-          out.poster_reason = source->poster_reason;
-          out.gps_kept = preset.image->keep_gps;
-          auto bytes =
-              encode_within_limit(*pixels, preset, f.format,
-                                  build_output_exif(source->photo.exif, {preset.image->keep_gps},
-                                                    out.width, out.height),
-                                  out.quality, r.output);
-          const std::string temp = temp_path_beside(r.output, "part");
-          Status written = bytes ? write_file_synced(temp, *bytes) : Status(bytes.error());
-          if (bytes) out.bytes = bytes->size();
-          if (written) {
-            auto check = check_output(temp, preset);
-            if (!check) {
-              written = check.error();
-            } else {
-              check->file = r.output;
-              r.check = std::move(*check);
-              if (!r.check->passed()) {
-                written = make_error(
-                    ErrorCode::kInvalidArgument,
-                    fmt::format("does not meet {}'s limits: {}", preset.name, r.check->failures()),
-                    r.output, "check");
-              }
-            }
-          }
-          if (written) {
-            std::error_code ec;
-            fs::rename(temp, r.output, ec);
-            if (ec) written = errno_error(ec.value(), "rename", r.output);
-          }
-          if (written) {
-            r.status = "made";
-          } else {
-            std::error_code ec;
-            fs::remove(temp, ec);
-            r.status = "failed";
-            r.error = written.error();
-          }
-          r.image = std::move(out);
-        }
-        std::lock_guard lock(results_mutex);
-        results[f.result] = std::move(r);
-      }
+// Encodes one file of a shape, writes it under a temporary name, then checks and places it.
+// The folder is flushed once for all files, after the last.
+void make_picture_file(const OutputFile& f, const Shape& shape, const Picture& pixels,
+                       const Source& source, RenditionResult& r) {
+  const Preset& preset = *f.preset;
+  ImageOutcome out;
+  out.width = shape.out_width;
+  out.height = shape.out_height;
+  out.format = f.format;
+  out.colour = source.photo.colour;
+  out.shrink = source.photo.shrink;
+  out.crop = shape.crop;
+  out.poster_s = source.poster_s;
+  out.poster_reason = source.poster_reason;
+  out.gps_kept = preset.image->keep_gps;
+  auto bytes = encode_within_limit(
+      pixels, preset, f.format,
+      build_output_exif(source.photo.exif, {preset.image->keep_gps}, out.width, out.height),
+      out.quality, r.output);
+  const std::string temp = temp_path_beside(r.output, "part");
+  const Status written = bytes ? write_file_synced(temp, *bytes) : Status(bytes.error());
+  if (bytes) out.bytes = bytes->size();
+  r.image = std::move(out);
+  if (!written) {
+    discard_output(temp, written.error(), r);
+    return;
+  }
+  commit_checked(temp, preset, FolderSync::kLater, r);
+}
+
+/// What every worker shares: the decoded source, the shapes and the files to make.
+struct PictureWork {
+  const Source& source;
+  const std::vector<Shape>& shapes;
+  const std::vector<OutputFile>& files;
+  UprightSize upright;
+};
+
+// One shape: crop and resize once, then every file (format) of it. Each file's result is
+// written by the one worker that makes its shape, so the results need no lock.
+void make_shape(std::size_t i, const PictureWork& work, std::vector<RenditionResult>& results) {
+  const Shape& shape = work.shapes[i];
+  const Picture& picture = work.source.photo.picture;
+  // The decoded picture itself when it already has the size (no copy), else resized.
+  Picture resized;
+  const Picture* pixels = &picture;
+  if (shape.out_width > 0 && shape.fill) {
+    resized = resize_region(picture, shape.crop->window, shape.out_width, shape.out_height);
+    pixels = &resized;
+  } else if (shape.out_width > 0 &&
+             (shape.out_width != picture.width || shape.out_height != picture.height)) {
+    resized = resize_picture(picture, shape.out_width, shape.out_height);
+    pixels = &resized;
+  }
+  for (const OutputFile& f : work.files) {
+    if (f.shape != i) continue;
+    RenditionResult& r = results[f.result];
+    if (shape.out_width > 0) {
+      make_picture_file(f, shape, *pixels, work.source, r);
+      continue;
     }
-  };
-  const std::size_t n =
-      std::min<std::size_t>(shapes.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> workers;
-  for (std::size_t t = 1; t < n; ++t) workers.emplace_back(work);
-  work();
-  for (std::thread& t : workers) t.join();
+    r.outcome = Outcome::kSkipped;
+    r.error = make_error(ErrorCode::kInvalidArgument,
+                         fmt::format("not made: the source is {} px wide, narrower than this "
+                                     "width, and {} does not enlarge",
+                                     work.upright.width, f.preset->name),
+                         r.output);
+  }
+}
+
+// The presets whose files are to be made, each once, in order.
+std::vector<const Preset*> presets_of(const std::vector<OutputFile>& files) {
+  std::vector<const Preset*> pending;
+  for (const OutputFile& f : files) {
+    if (std::find(pending.begin(), pending.end(), f.preset) == pending.end())
+      pending.push_back(f.preset);
+  }
+  return pending;
+}
+
+}  // namespace
+
+const Result<FaceDetector>& face_detector_once() {
+  static const Result<FaceDetector> detector = FaceDetector::open();
+  return detector;
+}
+
+std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
+                                           const std::string& stem,
+                                           const std::vector<const Preset*>& presets,
+                                           const RenderOptions& opt,
+                                           const RenderManifest& manifest) {
+  PictureJob job = plan_pictures(input, stem, presets, opt, manifest);
+  if (job.files.empty()) return std::move(job.results);
+  auto source = load_source(input, info, presets_of(job.files), opt);
+  if (!source) {
+    for (const OutputFile& f : job.files) {
+      job.results[f.result].outcome = Outcome::kFailed;
+      job.results[f.result].error = source.error();
+    }
+    return std::move(job.results);
+  }
+  const Picture& picture = source->photo.picture;
+  const UprightSize upright = upright_size(*source);
+  const CropGuides guides = find_crop_guides(picture, job.files);
+  const std::vector<Shape> shapes = plan_shapes(job.files, picture, guides, upright, opt);
+  const PictureWork work{*source, shapes, job.files, upright};
+  // Each shape on a worker: crop, resize, then every format of it encoded, checked, placed.
+  parallel_for(shapes.size(), default_threads(),
+               [&](std::size_t i) { make_shape(i, work, job.results); });
   if (Status st = fsync_dir(opt.out_dir); !st) {
-    for (RenditionResult& r : results) {
-      if (r.status == "made") {
-        r.status = "failed";
+    for (RenditionResult& r : job.results) {
+      if (r.outcome == Outcome::kMade) {
+        r.outcome = Outcome::kFailed;
         r.error = st.error();
       }
     }
   }
-  return results;
+  return std::move(job.results);
 }
 
 }  // namespace saluran

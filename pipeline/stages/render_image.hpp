@@ -12,28 +12,25 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "codecs/image/face_detector.hpp"
 #include "pipeline/model/media_info.hpp"
 #include "pipeline/stages/render.hpp"
+#include "pipeline/stages/render_manifest.hpp"
 
 namespace saluran {
 
 /// Renders every picture preset in `presets` (kind image) from `input`, a photo or a video
 /// (`info` is its probe). One RenditionResult per output file; a preset with several widths
-/// or formats gives several. Failures are per file; nothing throws.
+/// or formats gives several. Outputs `manifest` records as up to date are not made again.
+/// Failures are per file; nothing throws.
 std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
                                            const RenderOptions& opt,
-                                           const nlohmann::json& manifest);
+                                           const RenderManifest& manifest);
 
 /// The face detector, loaded once per process (its cascades take tens of milliseconds) and
 /// shared by every thread; an error when Debian's opencv-data cascades are missing.
 const Result<FaceDetector>& face_detector_once();
-
-/// The JSON of a picture rendition's facts, as written in the manifest under "image".
-nlohmann::json image_outcome_to_json(const ImageOutcome& image);
 
 }  // namespace saluran

@@ -4,17 +4,39 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "codecs/file_bytes.hpp"
 #include "codecs/file_copy.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/preset_json.hpp"
-#include "pipeline/stages/render_image.hpp"
 
 namespace saluran {
 namespace fs = std::filesystem;
 
 namespace {
+
+nlohmann::json crop_to_json(const CropChoice& c) {
+  return {{"window", {c.window.x, c.window.y, c.window.width, c.window.height}},
+          {"basis", c.basis},
+          {"faces_total", c.faces_total},
+          {"faces_kept", c.faces_kept},
+          {"faces_cut", c.faces_cut},
+          {"note", c.note}};
+}
+
+// The facts of a picture rendition, under "image".
+nlohmann::json image_outcome_to_json(const ImageOutcome& m) {
+  nlohmann::json j = {{"width", m.width},           {"height", m.height},    {"format", m.format},
+                      {"quality", m.quality},       {"bytes", m.bytes},      {"colour", m.colour},
+                      {"shrink_on_load", m.shrink}, {"gps_kept", m.gps_kept}};
+  if (m.crop) j["crop"] = crop_to_json(*m.crop);
+  if (m.poster_s) {
+    j["poster_s"] = *m.poster_s;
+    j["poster_reason"] = m.poster_reason;
+  }
+  return j;
+}
 
 nlohmann::json plan_to_json(const RenditionPlan& p) {
   nlohmann::json j = {{"start_s", p.start_s},
@@ -46,13 +68,11 @@ nlohmann::json plan_to_json(const RenditionPlan& p) {
   return j;
 }
 
-}  // namespace
-
 nlohmann::json rendition_to_json(const RenditionResult& r) {
   nlohmann::json j = {{"input", r.input},
                       {"preset", r.preset},
                       {"output", r.output},
-                      {"status", r.status},
+                      {"status", outcome_name(r.outcome)},
                       {"fingerprint", r.fingerprint}};
   if (r.error) j["error"] = to_json(*r.error);
   if (r.plan) {
@@ -73,43 +93,129 @@ nlohmann::json rendition_to_json(const RenditionResult& r) {
   return j;
 }
 
+nlohmann::json damaged_to_json(const std::vector<TimeRange>& damaged) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& d : damaged) j.push_back({{"start_s", d.start_s}, {"end_s", d.end_s}});
+  return j;
+}
+
 nlohmann::json input_report_to_json(const InputReport& r) {
   nlohmann::json renditions = nlohmann::json::array();
   for (const auto& x : r.renditions) renditions.push_back(rendition_to_json(x));
-  nlohmann::json damaged = nlohmann::json::array();
-  for (const auto& d : r.damaged) damaged.push_back({{"start_s", d.start_s}, {"end_s", d.end_s}});
-  nlohmann::json j = {
-      {"input", r.input},       {"renditions", renditions},           {"damaged", damaged},
-      {"branches", r.branches}, {"decoded_frames", r.decoded_frames}, {"seconds", r.seconds}};
+  nlohmann::json j = {{"input", r.input},
+                      {"renditions", renditions},
+                      {"damaged", damaged_to_json(r.damaged)},
+                      {"branches", r.branches},
+                      {"decoded_frames", r.decoded_frames},
+                      {"seconds", r.seconds}};
   if (r.error) j["error"] = to_json(*r.error);
   return j;
 }
 
-nlohmann::json read_render_manifest(const std::string& out_dir) {
-  std::ifstream in(fs::path(out_dir) / kRenderManifestName);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("outputs") || !j["outputs"].is_object())
-    j = {{"saluran", SALURAN_VERSION}, {"outputs", nlohmann::json::object()}};
+// The fields a ManifestEntry holds by name; the rest of an entry is its details.
+constexpr const char* kInputKey = "input";
+constexpr const char* kPresetKey = "preset";
+constexpr const char* kOutputKey = "output";
+constexpr const char* kStatusKey = "status";
+constexpr const char* kFingerprintKey = "fingerprint";
+
+std::string string_field(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ManifestEntry entry_from_json(nlohmann::json j) {
+  ManifestEntry e;
+  e.input = string_field(j, kInputKey);
+  e.preset = string_field(j, kPresetKey);
+  e.output = string_field(j, kOutputKey);
+  e.outcome = parse_outcome(string_field(j, kStatusKey)).value_or(Outcome::kFailed);
+  e.fingerprint = string_field(j, kFingerprintKey);
+  for (const char* key : {kInputKey, kPresetKey, kOutputKey, kStatusKey, kFingerprintKey})
+    j.erase(key);
+  e.details = j.dump();
+  return e;
+}
+
+nlohmann::json details_of(const ManifestEntry& e) {
+  nlohmann::json j = nlohmann::json::parse(e.details, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+nlohmann::json entry_to_json(const ManifestEntry& e) {
+  nlohmann::json j = details_of(e);
+  j[kInputKey] = e.input;
+  j[kPresetKey] = e.preset;
+  j[kOutputKey] = e.output;
+  j[kStatusKey] = outcome_name(e.outcome);
+  j[kFingerprintKey] = e.fingerprint;
   return j;
 }
 
-Status write_render_manifest(const std::string& out_dir, const InputReport& report) {
-  nlohmann::json m = read_render_manifest(out_dir);
-  m["saluran"] = SALURAN_VERSION;
+std::string key_of(const std::string& output_path) {
+  return fs::path(output_path).filename().string();
+}
+
+}  // namespace
+
+const ManifestEntry* RenderManifest::find(const std::string& output_path) const {
+  const auto it = outputs.find(key_of(output_path));
+  return it == outputs.end() ? nullptr : &it->second;
+}
+
+bool holds_good_output(const RenderManifest& manifest, const std::string& output_path) {
+  const ManifestEntry* e = manifest.find(output_path);
+  std::error_code ec;
+  return e != nullptr && e->outcome == Outcome::kMade && fs::exists(output_path, ec);
+}
+
+bool is_up_to_date(const RenderManifest& manifest, const std::string& output_path,
+                   const std::string& fingerprint) {
+  const ManifestEntry* e = manifest.find(output_path);
+  return e != nullptr && e->fingerprint == fingerprint && holds_good_output(manifest, output_path);
+}
+
+ManifestEntry manifest_entry(const RenditionResult& r, const std::vector<TimeRange>& damaged) {
+  nlohmann::json j = rendition_to_json(r);
+  j["damaged"] = damaged_to_json(damaged);
+  return entry_from_json(std::move(j));
+}
+
+void merge_report(RenderManifest& manifest, const InputReport& report) {
   for (const RenditionResult& r : report.renditions) {
-    nlohmann::json entry = rendition_to_json(r);
-    entry["damaged"] = input_report_to_json(report)["damaged"];
-    const std::string key = fs::path(r.output).filename().string();
+    const std::string key = key_of(r.output);
+    const auto existing = manifest.outputs.find(key);
     // Up to date: the entry that made it stays as it is (it says when and how it was made).
-    if (r.status == "up-to-date" && m["outputs"].contains(key)) continue;
+    if (r.outcome == Outcome::kUpToDate && existing != manifest.outputs.end()) continue;
     // A failure does not erase the record of an earlier good output of the same name.
-    if (r.status == "failed" && m["outputs"].contains(key) &&
-        m["outputs"][key].value("status", "") != "failed" && fs::exists(r.output)) {
-      m["outputs"][key]["last_failure"] = entry.value("error", nlohmann::json());
+    if (r.outcome == Outcome::kFailed && holds_good_output(manifest, r.output)) {
+      nlohmann::json details = details_of(existing->second);
+      details["last_failure"] = r.error ? to_json(*r.error) : nlohmann::json();
+      existing->second.details = details.dump();
       continue;
     }
-    m["outputs"][key] = entry;
+    manifest.outputs[key] = manifest_entry(r, report.damaged);
   }
+}
+
+RenderManifest read_render_manifest(const std::string& out_dir) {
+  std::ifstream in(fs::path(out_dir) / kRenderManifestName);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  RenderManifest m;
+  m.saluran = SALURAN_VERSION;
+  if (j.is_discarded() || !j.is_object() || !j.contains("outputs") || !j["outputs"].is_object())
+    return m;
+  m.saluran = string_field(j, "saluran");
+  for (const auto& [name, entry] : j["outputs"].items()) {
+    // An entry that is not an object is not one Saluran wrote: left out, as unreadable.
+    if (entry.is_object()) m.outputs[name] = entry_from_json(entry);
+  }
+  return m;
+}
+
+Status write_render_manifest(const std::string& out_dir, const RenderManifest& manifest) {
+  nlohmann::json m = {{"saluran", SALURAN_VERSION}, {"outputs", nlohmann::json::object()}};
+  for (const auto& [name, entry] : manifest.outputs) m["outputs"][name] = entry_to_json(entry);
   const fs::path final_path = fs::path(out_dir) / kRenderManifestName;
   const fs::path tmp = temp_path_beside(final_path.string(), "part");
   {
@@ -123,6 +229,16 @@ Status write_render_manifest(const std::string& out_dir, const InputReport& repo
   fs::rename(tmp, final_path, ec);
   if (ec) return errno_error(ec.value(), "rename", final_path.string());
   return fsync_dir(out_dir);
+}
+
+Status record_in_render_manifest(const std::string& out_dir, const InputReport& report) {
+  RenderManifest m = read_render_manifest(out_dir);
+  merge_report(m, report);
+  return write_render_manifest(out_dir, m);
+}
+
+std::string input_report_json(const InputReport& report) {
+  return input_report_to_json(report).dump();
 }
 
 }  // namespace saluran

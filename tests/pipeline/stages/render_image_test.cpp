@@ -38,7 +38,7 @@ std::vector<RenditionResult> render_all(const std::vector<std::string>& inputs,
   opt.out_dir = out.string();
   opt.presets = presets;
   std::vector<RenditionResult> all;
-  for (InputReport& r : render(inputs, opt)) {
+  for (InputReport& r : render({inputs, opt}).reports) {
     for (RenditionResult& x : r.renditions) all.push_back(std::move(x));
   }
   return all;
@@ -83,7 +83,8 @@ TEST(RenderImage, AllEightOrientationsComeOutUprightAndAlike) {
   ASSERT_EQ(results.size(), 16u);
   std::map<std::string, Picture> first;
   for (const RenditionResult& r : results) {
-    ASSERT_EQ(r.status, "made") << r.input << ": " << (r.error ? r.error->to_string() : "");
+    ASSERT_EQ(r.outcome, Outcome::kMade)
+        << r.input << ": " << (r.error ? r.error->to_string() : "");
     ASSERT_TRUE(r.check && r.check->passed()) << r.check->failures();
     const bool landscape = r.input.find("landscape") != std::string::npos;
     const Picture pic = decode(r.output);
@@ -113,7 +114,7 @@ TEST(RenderImage, GpsIsRemovedByDefaultAndKeptWhenThePresetSaysSo) {
   const auto results = render_all({input}, {plain, keep}, out.path());
   ASSERT_EQ(results.size(), 2u);
   for (const RenditionResult& r : results) {
-    ASSERT_EQ(r.status, "made") << (r.error ? r.error->to_string() : "");
+    ASSERT_EQ(r.outcome, Outcome::kMade) << (r.error ? r.error->to_string() : "");
     auto data = read_file_bytes(r.output, 1 << 26);
     ASSERT_TRUE(data.ok());
     // The APP1 EXIF block of the output, read back as a channel would.
@@ -147,7 +148,8 @@ TEST(RenderImage, LabelledFacesLieInsideThe4x5And9x16Crops) {
       render_all(inputs, {preset("instagram-feed-4x5"), preset("instagram-story")}, out.path());
   int checked = 0;
   for (const RenditionResult& r : results) {
-    ASSERT_EQ(r.status, "made") << r.output << ": " << (r.error ? r.error->to_string() : "");
+    ASSERT_EQ(r.outcome, Outcome::kMade)
+        << r.output << ": " << (r.error ? r.error->to_string() : "");
     ASSERT_TRUE(r.image && r.image->crop);
     const CropChoice& c = *r.image->crop;
     const auto& boxes = boxes_of.at(fs::path(r.input).filename().string());
@@ -188,12 +190,12 @@ TEST(RenderImage, ASizeLimitLowersTheQualityStepByStepOrFailsClearly) {
   const auto results = render_all({input}, {tight, impossible}, out.path());
   ASSERT_EQ(results.size(), 2u);
   const RenditionResult& t = results[0];
-  ASSERT_EQ(t.status, "made") << (t.error ? t.error->to_string() : "");
+  ASSERT_EQ(t.outcome, Outcome::kMade) << (t.error ? t.error->to_string() : "");
   EXPECT_LT(t.image->quality, tight.image->quality);
   EXPECT_GE(t.image->quality, tight.image->min_quality);
   EXPECT_LE(fs::file_size(t.output), 250'000u);
   const RenditionResult& i = results[1];
-  EXPECT_EQ(i.status, "failed");
+  EXPECT_EQ(i.outcome, Outcome::kFailed);
   ASSERT_TRUE(i.error);
   EXPECT_NE(i.error->to_string().find("lowest quality"), std::string::npos) << i.error->to_string();
   EXPECT_FALSE(fs::exists(i.output));
@@ -211,13 +213,14 @@ TEST(RenderImage, TheWebSetHasEveryWidthInJpegAndWebpAndNeverEnlarges) {
   for (const RenditionResult& r : results) {
     if (r.output.find("-480.") != std::string::npos ||
         r.output.find("-960.") != std::string::npos) {
-      ASSERT_EQ(r.status, "made") << r.output << ": " << (r.error ? r.error->to_string() : "");
+      ASSERT_EQ(r.outcome, Outcome::kMade)
+          << r.output << ": " << (r.error ? r.error->to_string() : "");
       ASSERT_TRUE(r.image);
       EXPECT_EQ(r.image->width, r.output.find("-480.") != std::string::npos ? 480 : 960);
       EXPECT_TRUE(r.output.ends_with(r.image->format == "jpeg" ? ".jpg" : ".webp"));
       ++made;
     } else {
-      EXPECT_EQ(r.status, "skipped") << r.output;
+      EXPECT_EQ(r.outcome, Outcome::kSkipped) << r.output;
       EXPECT_FALSE(fs::exists(r.output));
     }
   }
@@ -231,7 +234,8 @@ TEST(RenderImage, AVideoGivesAPosterFrameChosenByContent) {
                                   {preset("youtube-thumbnail"), preset("web-thumb")}, out.path());
   ASSERT_EQ(results.size(), 2u);
   for (const RenditionResult& r : results) {
-    ASSERT_EQ(r.status, "made") << r.output << ": " << (r.error ? r.error->to_string() : "");
+    ASSERT_EQ(r.outcome, Outcome::kMade)
+        << r.output << ": " << (r.error ? r.error->to_string() : "");
     ASSERT_TRUE(r.image && r.image->poster_s);
     EXPECT_GT(*r.image->poster_s, 0.0);
     EXPECT_FALSE(r.image->poster_reason.empty());
@@ -247,11 +251,11 @@ TEST(RenderImage, AFillVideoFollowsTheContentAndPassesItsCheck) {
   opt.out_dir = out.path().string();
   opt.presets = {preset("instagram-feed-video")};
   opt.presets[0].limits.min_duration_s = 0;
-  const auto reports = render({test::corpus("people/short_hamilton_clip.mp4")}, opt);
+  const auto reports = render({{test::corpus("people/short_hamilton_clip.mp4")}, opt}).reports;
   ASSERT_EQ(reports.size(), 1u);
   ASSERT_EQ(reports[0].renditions.size(), 1u);
   const RenditionResult& r = reports[0].renditions[0];
-  ASSERT_EQ(r.status, "made") << (r.error ? r.error->to_string() : "");
+  ASSERT_EQ(r.outcome, Outcome::kMade) << (r.error ? r.error->to_string() : "");
   ASSERT_TRUE(r.plan && r.plan->video && r.plan->video->reframe);
   EXPECT_NE(r.plan->video->filter.find("crop@reframe"), std::string::npos);
   EXPECT_FALSE(r.reframe.empty());
@@ -272,13 +276,13 @@ TEST(RenderImage, BrokenPhotosFailAloneWithTheirNameAndTheRestIsMade) {
   const auto results = render_all(inputs, {preset("web-thumb")}, out.path());
   ASSERT_EQ(results.size(), inputs.size());
   for (const RenditionResult& r : results) {
-    if (r.status == "failed") {
+    if (r.outcome == Outcome::kFailed) {
       ASSERT_TRUE(r.error);
       EXPECT_NE(r.error->to_string().find(fs::path(r.input).filename().string()), std::string::npos)
           << r.error->to_string();
     }
   }
-  EXPECT_EQ(results.back().status, "made");
+  EXPECT_EQ(results.back().outcome, Outcome::kMade);
   EXPECT_TRUE(no_temporary_files(out.path()));
 }
 

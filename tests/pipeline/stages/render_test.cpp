@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,12 @@
 namespace saluran {
 namespace {
 namespace fs = std::filesystem;
+
+// The manifest file as written (the typed RenderManifest keeps most fields as details).
+nlohmann::json manifest_json(const std::string& out_dir) {
+  std::ifstream in(fs::path(out_dir) / kRenderManifestName);
+  return nlohmann::json::parse(in, nullptr, false);
+}
 
 std::vector<Preset> presets(std::initializer_list<const char*> names) {
   auto catalog = PresetCatalog::load("/nonexistent-user-presets");
@@ -58,7 +65,7 @@ class RenderFive : public ::testing::Test {
     opt.out_dir = out_->path().string();
     opt.presets = presets({"youtube", "instagram-reel", "x-video", "web-video", "radio-clip"});
     opt.overrides.duration_s = 4.0;
-    reports_ = render({test::sample("camera/C0001.MP4")}, opt);
+    reports_ = render({{test::sample("camera/C0001.MP4")}, opt}).reports;
   }
   static void TearDownTestSuite() { out_.reset(); }
   void SetUp() override { SKIP_WITHOUT_SAMPLES(); }
@@ -73,8 +80,8 @@ TEST_F(RenderFive, EveryRenditionIsMadeAndPassesItsCheck) {
   ASSERT_FALSE(r.error) << r.error->to_string();
   ASSERT_EQ(r.renditions.size(), 5u);
   for (const auto& x : r.renditions) {
-    EXPECT_EQ(x.status, "made") << x.preset << ": "
-                                << (x.error ? x.error->to_string() : std::string());
+    EXPECT_EQ(x.outcome, Outcome::kMade)
+        << x.preset << ": " << (x.error ? x.error->to_string() : std::string());
     ASSERT_TRUE(x.check) << x.preset;
     EXPECT_TRUE(x.check->passed()) << x.preset << ": " << x.check->failures();
     EXPECT_TRUE(fs::exists(x.output)) << x.output;
@@ -129,7 +136,7 @@ TEST_F(RenderFive, RadioClipIsAtBroadcastLoudness) {
 }
 
 TEST_F(RenderFive, ManifestRecordsWhatWasMadeFromWhat) {
-  const nlohmann::json m = read_render_manifest(out_->path().string());
+  const nlohmann::json m = manifest_json(out_->path().string());
   ASSERT_EQ(m["outputs"].size(), 5u);
   const auto& yt = m["outputs"]["C0001.youtube.mp4"];
   EXPECT_EQ(yt["status"], "made");
@@ -140,6 +147,13 @@ TEST_F(RenderFive, ManifestRecordsWhatWasMadeFromWhat) {
   EXPECT_TRUE(yt["check"]["passed"].get<bool>());
   EXPECT_GT(yt["check"]["rules"].size(), 8u);
   EXPECT_TRUE(m["outputs"]["C0001.radio-clip.mp3"]["loudness"].contains("output"));
+  // The typed manifest reads the same entries.
+  const RenderManifest typed = read_render_manifest(out_->path().string());
+  const ManifestEntry* entry = typed.find(by_preset(reports_[0])["youtube"]->output);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->outcome, Outcome::kMade);
+  EXPECT_EQ(entry->preset, "youtube");
+  EXPECT_EQ(entry->fingerprint, by_preset(reports_[0])["youtube"]->fingerprint);
 }
 
 TEST_F(RenderFive, ARerunMakesNothingAgain) {
@@ -150,9 +164,9 @@ TEST_F(RenderFive, ARerunMakesNothingAgain) {
   opt.out_dir = out_->path().string();
   opt.presets = presets({"youtube", "instagram-reel", "x-video", "web-video", "radio-clip"});
   opt.overrides.duration_s = 4.0;
-  auto again = render({test::sample("camera/C0001.MP4")}, opt);
+  auto again = render({{test::sample("camera/C0001.MP4")}, opt}).reports;
   ASSERT_EQ(again.size(), 1u);
-  for (const auto& x : again[0].renditions) EXPECT_EQ(x.status, "up-to-date") << x.preset;
+  for (const auto& x : again[0].renditions) EXPECT_EQ(x.outcome, Outcome::kUpToDate) << x.preset;
   EXPECT_EQ(again[0].decoded_frames, 0);
   struct stat after {};
   ASSERT_EQ(::stat(m["youtube"]->output.c_str(), &after), 0);
@@ -166,11 +180,11 @@ TEST(Render, PhoneVideoComesOutUprightAtAConstantRate) {
   RenderOptions opt;
   opt.out_dir = out.path().string();
   opt.presets = presets({"x-video", "youtube-shorts"});
-  auto r = render({test::sample("phone/VID_20250314_101500.mp4")}, opt);
+  auto r = render({{test::sample("phone/VID_20250314_101500.mp4")}, opt}).reports;
   ASSERT_EQ(r.size(), 1u);
   for (const auto& x : r[0].renditions) {
-    ASSERT_EQ(x.status, "made") << x.preset << ": "
-                                << (x.error ? x.error->to_string() : std::string());
+    ASSERT_EQ(x.outcome, Outcome::kMade)
+        << x.preset << ": " << (x.error ? x.error->to_string() : std::string());
     auto info = probe_av(x.output, InputLimits{});
     ASSERT_TRUE(info.ok());
     // Stored upright: no rotation left for the player to apply.
@@ -192,10 +206,10 @@ TEST(Render, HlgVideoIsToneMappedToSdr) {
   RenderOptions opt;
   opt.out_dir = out.path().string();
   opt.presets = presets({"web-video"});
-  auto r = render({test::sample("phone/IMG_HLG.MOV")}, opt);
+  auto r = render({{test::sample("phone/IMG_HLG.MOV")}, opt}).reports;
   ASSERT_EQ(r[0].renditions.size(), 1u);
   const auto& x = r[0].renditions[0];
-  ASSERT_EQ(x.status, "made") << (x.error ? x.error->to_string() : std::string());
+  ASSERT_EQ(x.outcome, Outcome::kMade) << (x.error ? x.error->to_string() : std::string());
   EXPECT_TRUE(x.plan->video->tone_map);
   auto info = probe_av(x.output, InputLimits{});
   ASSERT_TRUE(info.ok());
@@ -211,12 +225,12 @@ TEST(Render, ARenditionThatCannotBeMadeNeverStopsTheOthers) {
   opt.out_dir = out.path().string();
   // The 2 s HLG clip is too short for a Reel (3 s at least); the radio clip is fine.
   opt.presets = presets({"instagram-reel", "radio-clip"});
-  auto r = render({test::sample("phone/IMG_HLG.MOV")}, opt);
+  auto r = render({{test::sample("phone/IMG_HLG.MOV")}, opt}).reports;
   auto m = by_preset(r[0]);
-  EXPECT_EQ(m["instagram-reel"]->status, "failed");
+  EXPECT_EQ(m["instagram-reel"]->outcome, Outcome::kFailed);
   EXPECT_NE(m["instagram-reel"]->error->message.find("at least 3"), std::string::npos)
       << m["instagram-reel"]->error->to_string();
-  EXPECT_EQ(m["radio-clip"]->status, "made");
+  EXPECT_EQ(m["radio-clip"]->outcome, Outcome::kMade);
   EXPECT_FALSE(fs::exists(m["instagram-reel"]->output));
 }
 
@@ -226,14 +240,14 @@ TEST(Render, AudioOnlyInputMakesRadioAndRefusesVideo) {
   RenderOptions opt;
   opt.out_dir = out.path().string();
   opt.presets = presets({"radio-broadcast", "podcast", "x-video"});
-  auto r = render({test::sample("audio/wawancara.wav")}, opt);
+  auto r = render({{test::sample("audio/wawancara.wav")}, opt}).reports;
   auto m = by_preset(r[0]);
-  EXPECT_EQ(m["radio-broadcast"]->status, "made");
-  EXPECT_EQ(m["podcast"]->status, "made");
+  EXPECT_EQ(m["radio-broadcast"]->outcome, Outcome::kMade);
+  EXPECT_EQ(m["podcast"]->outcome, Outcome::kMade);
   ASSERT_TRUE(m["podcast"]->check && m["podcast"]->check->loudness);
   EXPECT_NEAR(m["podcast"]->check->loudness->integrated_lufs, -16.0, 0.5);
   EXPECT_NEAR(m["radio-broadcast"]->check->loudness->integrated_lufs, -23.0, 0.5);
-  EXPECT_EQ(m["x-video"]->status, "failed");
+  EXPECT_EQ(m["x-video"]->outcome, Outcome::kFailed);
   EXPECT_NE(m["x-video"]->error->message.find("no picture"), std::string::npos);
 }
 
@@ -245,13 +259,46 @@ TEST(Render, UnreadableInputGivesAClearErrorNamingTheFile) {
   RenderOptions opt;
   opt.out_dir = dir / "out";
   opt.presets = presets({"x-video"});
-  auto r = render({fake, test::sample("audio/wawancara.wav")}, opt);
+  auto r = render({{fake, test::sample("audio/wawancara.wav")}, opt}).reports;
   ASSERT_EQ(r.size(), 2u);
   ASSERT_TRUE(r[0].error);
   EXPECT_NE(r[0].error->to_string().find("not-a-video.mp4"), std::string::npos);
-  EXPECT_EQ(r[0].renditions[0].status, "failed");
+  EXPECT_EQ(r[0].renditions[0].outcome, Outcome::kFailed);
   // The batch goes on to the next input.
   EXPECT_EQ(r[1].input, test::sample("audio/wawancara.wav"));
+}
+
+TEST(Render, AnInputThatVanishesAfterItsProbeFailsNamingTheFileAndWhy) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("render-vanish");
+  const std::string sound = dir / "wawancara.wav";
+  const std::string photo = dir / "IMG_0001.jpg";
+  fs::copy_file(test::sample("audio/wawancara.wav"), sound);
+  fs::copy_file(test::sample("photos/IMG_0001.jpg"), photo);
+  RenderOptions opt;
+  opt.out_dir = dir / "out";
+  opt.presets = presets({"radio-clip", "web-thumb"});
+  // Gone between its probe and its fingerprint, like a card pulled out during the run.
+  opt.on_event = [](const RenderEvent& ev) {
+    if (ev.kind == RenderEvent::Kind::kInputStart) fs::remove(ev.input);
+  };
+  auto r = render({{sound, photo}, opt}).reports;
+  ASSERT_EQ(r.size(), 2u);
+  const RenditionResult* radio = by_preset(r[0])["radio-clip"];
+  const RenditionResult* thumb = by_preset(r[1])["web-thumb"];
+  for (const RenditionResult* x : {radio, thumb}) {
+    ASSERT_NE(x, nullptr);
+    EXPECT_EQ(x->outcome, Outcome::kFailed) << x->output;
+    ASSERT_TRUE(x->error) << x->output;
+    EXPECT_EQ(x->error->context.file, x->input);
+    EXPECT_NE(x->error->to_string().find("no such file"), std::string::npos)
+        << x->error->to_string();
+    EXPECT_TRUE(x->fingerprint.empty());
+    EXPECT_FALSE(fs::exists(x->output)) << x->output;
+  }
+  const nlohmann::json m = manifest_json(opt.out_dir);
+  EXPECT_EQ(m["outputs"]["wawancara.radio-clip.mp3"]["status"], "failed");
+  EXPECT_EQ(m["outputs"]["IMG_0001.web-thumb.jpg"]["status"], "failed");
 }
 
 TEST(Render, DamagedFramesAreConcealedAndReported) {
@@ -275,14 +322,14 @@ TEST(Render, DamagedFramesAreConcealedAndReported) {
   RenderOptions opt;
   opt.out_dir = dir / "out";
   opt.presets = presets({"web-video"});
-  auto r = render({damaged}, opt);
+  auto r = render({{damaged}, opt}).reports;
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].renditions[0].status, "made")
+  EXPECT_EQ(r[0].renditions[0].outcome, Outcome::kMade)
       << (r[0].renditions[0].error ? r[0].renditions[0].error->to_string() : "");
   ASSERT_FALSE(r[0].damaged.empty());
   EXPECT_GT(r[0].damaged[0].start_s, 1.0);
   EXPECT_LT(r[0].damaged[0].end_s, 7.5);
-  const nlohmann::json m = read_render_manifest(opt.out_dir);
+  const nlohmann::json m = manifest_json(opt.out_dir);
   EXPECT_FALSE(m["outputs"]["C0001.web-video.mp4"]["damaged"].empty());
 }
 
@@ -317,9 +364,9 @@ TEST(Render, InterlacedNonSquareSurroundSourceBecomesProgressiveSquareStereo) {
   RenderOptions opt;
   opt.out_dir = dir / "out";
   opt.presets = presets({"x-video"});
-  auto r = render({in}, opt);
+  auto r = render({{in}, opt}).reports;
   const auto& x = r[0].renditions[0];
-  ASSERT_EQ(x.status, "made") << (x.error ? x.error->to_string() : std::string());
+  ASSERT_EQ(x.outcome, Outcome::kMade) << (x.error ? x.error->to_string() : std::string());
   EXPECT_NE(x.plan->video->filter.find("bwdif"), std::string::npos);
   auto out = probe_av(x.output, InputLimits{});
   ASSERT_TRUE(out.ok());
@@ -345,9 +392,9 @@ TEST(Render, TooLongForTheChannelIsTrimmedOrRefusedAsThePresetSays) {
   RenderOptions opt;
   opt.out_dir = dir / "out";
   opt.presets = {shorts, x};
-  auto r = render({test::sample("camera/C0001.MP4")}, opt);
+  auto r = render({{test::sample("camera/C0001.MP4")}, opt}).reports;
   auto m = by_preset(r[0]);
-  ASSERT_EQ(m["youtube-shorts"]->status, "made")
+  ASSERT_EQ(m["youtube-shorts"]->outcome, Outcome::kMade)
       << (m["youtube-shorts"]->error ? m["youtube-shorts"]->error->to_string() : "");
   EXPECT_TRUE(m["youtube-shorts"]->plan->trimmed_to_limit);
   auto out = probe_av(m["youtube-shorts"]->output, InputLimits{});
@@ -355,7 +402,7 @@ TEST(Render, TooLongForTheChannelIsTrimmedOrRefusedAsThePresetSays) {
   EXPECT_GE(*out->duration_s, 2.8);
   EXPECT_EQ(out->picture->width, 1080);
   EXPECT_EQ(out->picture->height, 1920);
-  EXPECT_EQ(m["x-video"]->status, "failed");
+  EXPECT_EQ(m["x-video"]->outcome, Outcome::kFailed);
   EXPECT_NE(m["x-video"]->error->message.find("allows at most 3 s"), std::string::npos)
       << m["x-video"]->error->to_string();
 }
