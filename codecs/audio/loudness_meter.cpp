@@ -282,15 +282,8 @@ class FileMeter {
   std::vector<float> buf_;
 };
 
-}  // namespace
-
-Result<Loudness> measure_file_loudness(const std::string& path) {
-  const InputLimits limits;
-  auto input = av::open_input_file(path, limits);
-  if (!input) return input.error();
-  if (auto st = av::read_stream_info(*input, limits); !st) return st.error();
-  AVFormatContext* fmt = input->get();
-
+/// The file's first audio stream, or null; the demuxer is told to skip every other stream.
+AVStream* pick_audio_stream(AVFormatContext* fmt) {
   AVStream* stream = nullptr;
   for (unsigned i = 0; i < fmt->nb_streams; ++i) {
     AVStream* st = fmt->streams[i];
@@ -300,95 +293,136 @@ Result<Loudness> measure_file_loudness(const std::string& path) {
       st->discard = AVDISCARD_ALL;  // the demuxer may skip what we do not read
     }
   }
-  if (stream == nullptr)
-    return make_error(ErrorCode::kUnsupported, "file has no audio stream", path, "loudness");
+  return stream;
+}
 
-  const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+/// A decoder opened for `stream`.
+Result<av::CodecContextPtr> open_audio_decoder(const AVStream& stream, const std::string& path) {
+  const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
   if (codec == nullptr) {
     return make_error(ErrorCode::kUnsupported,
                       fmt::format("no decoder for audio codec \"{}\"",
-                                  avcodec_get_name(stream->codecpar->codec_id)),
+                                  avcodec_get_name(stream.codecpar->codec_id)),
                       path, "avcodec_find_decoder");
   }
   av::CodecContextPtr dec(avcodec_alloc_context3(codec));
   if (!dec) return make_error(ErrorCode::kExternal, "out of memory", path);
-  if (auto st = av::check_av(avcodec_parameters_to_context(dec.get(), stream->codecpar),
+  if (auto st = av::check_av(avcodec_parameters_to_context(dec.get(), stream.codecpar),
                              "avcodec_parameters_to_context", path);
       !st)
     return st.error();
-  dec->pkt_timebase = stream->time_base;
+  dec->pkt_timebase = stream.time_base;
   if (auto st = av::check_av(avcodec_open2(dec.get(), codec, nullptr), "avcodec_open2", path); !st)
     return st.error();
+  return dec;
+}
+
+/// One pass over a file's audio: packets -> decoder -> meter. A frame that fails to decode is
+/// counted and left out: one damaged packet must not cost the measurement of an hour of sound.
+class AudioPass {
+ public:
+  AudioPass(const std::string& path, const InputLimits& limits, AVCodecContext* dec, AVFrame* frame)
+      : path_(path), limits_(limits), dec_(dec), frame_(frame), meter_(path) {}
+
+  /// Reads every packet of stream `index`, then flushes the decoder and the resampler.
+  Status run(av::InputFile& input, int index, AVPacket* packet) {
+    for (;;) {
+      input.extend_deadline(av::kReadBudget);
+      const int ret = av_read_frame(input.get(), packet);
+      if (ret == AVERROR_EOF) break;
+      if (ret < 0) return read_error(ret);
+      if (packet->stream_index == index) {
+        if (avcodec_send_packet(dec_, packet) < 0) ++skipped_;
+      }
+      av_packet_unref(packet);
+      if (auto st = receive(); !st) return st;
+    }
+    // End of input: the decoder hands out what it still holds.
+    if (avcodec_send_packet(dec_, nullptr) >= 0) {
+      if (auto st = receive(); !st) return st;
+    }
+    return meter_.drain();
+  }
+
+  /// The measurement, or an error when nothing could be decoded.
+  Result<Loudness> result() const {
+    if (decoded_frames_ == 0 && skipped_ > 0) {
+      return make_error(
+          ErrorCode::kCorrupt,
+          fmt::format("none of the audio could be decoded ({} damaged packets)", skipped_), path_,
+          "loudness");
+    }
+    Loudness result = meter_.result();
+    result.skipped_packets = skipped_;
+    return result;
+  }
+
+ private:
+  Status read_error(int ret) const {
+    if (ret == AVERROR_EXIT) {
+      return make_error(ErrorCode::kLimitExceeded, "gave up: reading the file took too long", path_,
+                        "av_read_frame");
+    }
+    return make_error(ErrorCode::kCorrupt,
+                      fmt::format("reading stopped after {:.1f} s of sound: {}", meter_.seconds(),
+                                  av::av_error_text(ret)),
+                      path_, "av_read_frame");
+  }
+
+  /// Takes every frame the decoder has ready.
+  Status receive() {
+    // A failed frame consumes its packet; the decoder then has the next one or asks for more.
+    // The cap only guards against a decoder that would repeat one error forever.
+    for (int errors = 0; errors < 64;) {
+      const int ret = avcodec_receive_frame(dec_, frame_);
+      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return Ok{};
+      if (ret < 0) {
+        ++skipped_;
+        ++errors;
+        continue;
+      }
+      ++decoded_frames_;
+      Status st = meter_.add(*frame_);
+      av_frame_unref(frame_);
+      if (!st) return st;
+      if (meter_.seconds() > limits_.max_duration_s) {
+        return make_error(
+            ErrorCode::kLimitExceeded,
+            fmt::format("sound lasts more than {:.0f} s, the most allowed", limits_.max_duration_s),
+            path_, "loudness");
+      }
+    }
+    return Ok{};
+  }
+
+  const std::string& path_;
+  const InputLimits& limits_;
+  AVCodecContext* dec_;
+  AVFrame* frame_;
+  FileMeter meter_;
+  std::int64_t skipped_ = 0;
+  std::int64_t decoded_frames_ = 0;
+};
+
+}  // namespace
+
+Result<Loudness> measure_file_loudness(const std::string& path) {
+  const InputLimits limits;
+  auto input = av::open_input_file(path, limits);
+  if (!input) return input.error();
+  if (auto st = av::read_stream_info(*input, limits); !st) return st.error();
+  const AVStream* stream = pick_audio_stream(input->get());
+  if (stream == nullptr)
+    return make_error(ErrorCode::kUnsupported, "file has no audio stream", path, "loudness");
+  auto dec = open_audio_decoder(*stream, path);
+  if (!dec) return dec.error();
 
   av::PacketPtr packet = av::make_packet();
   av::FramePtr frame = av::make_frame();
   if (!packet || !frame) return make_error(ErrorCode::kExternal, "out of memory", path);
-  FileMeter meter(path);
-  std::int64_t skipped = 0;
-  std::int64_t decoded_frames = 0;
-
-  // Takes every frame the decoder has ready. A frame that fails to decode is counted and
-  // left out: one damaged packet must not cost the measurement of an hour of sound.
-  auto receive = [&]() -> Status {
-    // A failed frame consumes its packet; the decoder then has the next one or asks for more.
-    // The cap only guards against a decoder that would repeat one error forever.
-    for (int errors = 0; errors < 64;) {
-      const int ret = avcodec_receive_frame(dec.get(), frame.get());
-      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return Ok{};
-      if (ret < 0) {
-        ++skipped;
-        ++errors;
-        continue;
-      }
-      ++decoded_frames;
-      Status st = meter.add(*frame);
-      av_frame_unref(frame.get());
-      if (!st) return st;
-      if (meter.seconds() > limits.max_duration_s) {
-        return make_error(
-            ErrorCode::kLimitExceeded,
-            fmt::format("sound lasts more than {:.0f} s, the most allowed", limits.max_duration_s),
-            path, "loudness");
-      }
-    }
-    return Ok{};
-  };
-
-  for (;;) {
-    input->extend_deadline(av::kReadBudget);
-    const int ret = av_read_frame(fmt, packet.get());
-    if (ret == AVERROR_EOF) break;
-    if (ret == AVERROR_EXIT) {
-      return make_error(ErrorCode::kLimitExceeded, "gave up: reading the file took too long", path,
-                        "av_read_frame");
-    }
-    if (ret < 0) {
-      return make_error(ErrorCode::kCorrupt,
-                        fmt::format("reading stopped after {:.1f} s of sound: {}", meter.seconds(),
-                                    av::av_error_text(ret)),
-                        path, "av_read_frame");
-    }
-    if (packet->stream_index == stream->index) {
-      if (avcodec_send_packet(dec.get(), packet.get()) < 0) ++skipped;
-    }
-    av_packet_unref(packet.get());
-    if (auto st = receive(); !st) return st.error();
-  }
-  // End of input: the decoder hands out what it still holds.
-  if (avcodec_send_packet(dec.get(), nullptr) >= 0) {
-    if (auto st = receive(); !st) return st.error();
-  }
-  if (auto st = meter.drain(); !st) return st.error();
-
-  if (decoded_frames == 0 && skipped > 0) {
-    return make_error(
-        ErrorCode::kCorrupt,
-        fmt::format("none of the audio could be decoded ({} damaged packets)", skipped), path,
-        "loudness");
-  }
-  Loudness result = meter.result();
-  result.skipped_packets = skipped;
-  return result;
+  AudioPass pass(path, limits, dec->get(), frame.get());
+  if (auto st = pass.run(*input, stream->index, packet.get()); !st) return st.error();
+  return pass.result();
 }
 
 }  // namespace saluran

@@ -635,26 +635,33 @@ Status check_heif(heif_error err, const char* call, const std::string& path,
   return make_error(code, fmt::format("damaged or unsupported HEIF: {}", err.message), path, call);
 }
 
-Status decode_heif(std::span<const std::uint8_t> data, const std::string& path,
-                   const InputLimits& limits, DecodedPhoto& photo) {
-  std::unique_ptr<heif_context, HeifContextFree> ctx(heif_context_alloc());
-  if (!ctx) return make_error(ErrorCode::kExternal, "out of memory", path, "heif_context_alloc");
-  heif_context_set_maximum_image_size_limit(ctx.get(), limits.max_dimension);
+using HeifHandlePtr = std::unique_ptr<heif_image_handle, HeifHandleRelease>;
+
+/// Reads the container from memory and returns its primary picture's handle.
+Result<HeifHandlePtr> open_heif_primary(heif_context* ctx, std::span<const std::uint8_t> data,
+                                        const std::string& path, const InputLimits& limits) {
+  heif_context_set_maximum_image_size_limit(ctx, limits.max_dimension);
   if (auto st = check_heif(
-          heif_context_read_from_memory_without_copy(ctx.get(), data.data(), data.size(), nullptr),
+          heif_context_read_from_memory_without_copy(ctx, data.data(), data.size(), nullptr),
           "heif_context_read_from_memory", path, limits);
       !st)
     return st.error();
   heif_image_handle* raw = nullptr;
-  if (auto st = check_heif(heif_context_get_primary_image_handle(ctx.get(), &raw),
+  if (auto st = check_heif(heif_context_get_primary_image_handle(ctx, &raw),
                            "heif_context_get_primary_image_handle", path, limits);
       !st)
     return st.error();
-  std::unique_ptr<heif_image_handle, HeifHandleRelease> handle(raw);
-  const int stored_w = heif_image_handle_get_ispe_width(handle.get());
-  const int stored_h = heif_image_handle_get_ispe_height(handle.get());
-  const int shown_w = heif_image_handle_get_width(handle.get());
-  const int shown_h = heif_image_handle_get_height(handle.get());
+  return HeifHandlePtr(raw);
+}
+
+/// Decodes the primary picture to interleaved RGB in photo.picture, after checking its
+/// declared sizes (stored and shown) against the limits.
+Status decode_heif_pixels(heif_image_handle* handle, const std::string& path,
+                          const InputLimits& limits, DecodedPhoto& photo) {
+  const int stored_w = heif_image_handle_get_ispe_width(handle);
+  const int stored_h = heif_image_handle_get_ispe_height(handle);
+  const int shown_w = heif_image_handle_get_width(handle);
+  const int shown_h = heif_image_handle_get_height(handle);
   if (auto st =
           check_dimensions(limits, std::max(stored_w, shown_w), std::max(stored_h, shown_h), path);
       !st)
@@ -665,7 +672,7 @@ Status decode_heif(std::span<const std::uint8_t> data, const std::string& path,
   // libheif 1.15 applies the irot/imir (and clap) transforms itself unless told not to, so the
   // picture comes out upright: EXIF orientation must not be applied a second time.
   heif_image* img_raw = nullptr;
-  if (auto st = check_heif(heif_decode_image(handle.get(), &img_raw, heif_colorspace_RGB,
+  if (auto st = check_heif(heif_decode_image(handle, &img_raw, heif_colorspace_RGB,
                                              heif_chroma_interleaved_RGB, nullptr),
                            "heif_decode_image", path, limits);
       !st)
@@ -683,43 +690,60 @@ Status decode_heif(std::span<const std::uint8_t> data, const std::string& path,
   allocate(pic, w, h);
   for (int y = 0; y < h; ++y)
     std::memcpy(pic.pixel(0, y), plane + static_cast<std::size_t>(y) * stride, pic.stride());
-  img.reset();
+  return Ok{};
+}
 
-  const heif_color_profile_type type = heif_image_handle_get_color_profile_type(handle.get());
+/// Brings the picture to sRGB from its ICC profile or its nclx primaries (Display P3); other
+/// primaries are left as they are, with a warning.
+void apply_heif_colour(heif_image_handle* handle, DecodedPhoto& photo) {
+  const heif_color_profile_type type = heif_image_handle_get_color_profile_type(handle);
   if (type == heif_color_profile_type_prof || type == heif_color_profile_type_rICC) {
-    Bytes icc(heif_image_handle_get_raw_color_profile_size(handle.get()));
+    Bytes icc(heif_image_handle_get_raw_color_profile_size(handle));
     if (!icc.empty() &&
-        heif_image_handle_get_raw_color_profile(handle.get(), icc.data()).code == heif_error_Ok)
+        heif_image_handle_get_raw_color_profile(handle, icc.data()).code == heif_error_Ok)
       apply_icc(icc, "ICC", photo);
-  } else if (type == heif_color_profile_type_nclx) {
-    heif_color_profile_nclx* nraw = nullptr;
-    if (heif_image_handle_get_nclx_color_profile(handle.get(), &nraw).code == heif_error_Ok) {
-      std::unique_ptr<heif_color_profile_nclx, HeifNclxFree> nclx(nraw);
-      if (nclx->color_primaries == heif_color_primaries_SMPTE_EG_432_1) {
-        ProfilePtr p3 = display_p3_profile();
-        if (p3 && convert_rgb_to_srgb(p3.get(), pic)) photo.colour = "Display P3 (nclx) -> sRGB";
-      } else if (nclx->color_primaries != heif_color_primaries_ITU_R_BT_709_5 &&
-                 nclx->color_primaries != heif_color_primaries_unspecified) {
-        photo.warnings.push_back(
-            fmt::format("colour primaries {} (nclx) are not converted; colours may look off",
-                        static_cast<int>(nclx->color_primaries)));
-      }
-    }
+    return;
   }
+  if (type != heif_color_profile_type_nclx) return;
+  heif_color_profile_nclx* nraw = nullptr;
+  if (heif_image_handle_get_nclx_color_profile(handle, &nraw).code != heif_error_Ok) return;
+  std::unique_ptr<heif_color_profile_nclx, HeifNclxFree> nclx(nraw);
+  if (nclx->color_primaries == heif_color_primaries_SMPTE_EG_432_1) {
+    ProfilePtr p3 = display_p3_profile();
+    if (p3 && convert_rgb_to_srgb(p3.get(), photo.picture))
+      photo.colour = "Display P3 (nclx) -> sRGB";
+  } else if (nclx->color_primaries != heif_color_primaries_ITU_R_BT_709_5 &&
+             nclx->color_primaries != heif_color_primaries_unspecified) {
+    photo.warnings.push_back(
+        fmt::format("colour primaries {} (nclx) are not converted; colours may look off",
+                    static_cast<int>(nclx->color_primaries)));
+  }
+}
 
+/// The EXIF block (from its TIFF header on) of the first Exif item, or empty.
+Bytes heif_exif(heif_image_handle* handle, const InputLimits& limits) {
   heif_item_id id = 0;
-  if (heif_image_handle_get_list_of_metadata_block_IDs(handle.get(), "Exif", &id, 1) == 1) {
-    const std::size_t n = heif_image_handle_get_metadata_size(handle.get(), id);
-    if (n > 4 && n <= limits.max_metadata_bytes) {
-      Bytes block(n);
-      if (heif_image_handle_get_metadata(handle.get(), id, block.data()).code == heif_error_Ok) {
-        // The HEIF Exif item starts with a 4-byte offset to the TIFF header.
-        const std::uint32_t skip =
-            (std::uint32_t{block[0]} << 24) | (block[1] << 16) | (block[2] << 8) | block[3];
-        if (skip <= n - 4) photo.exif.assign(block.begin() + 4 + skip, block.end());
-      }
-    }
-  }
+  if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) != 1) return {};
+  const std::size_t n = heif_image_handle_get_metadata_size(handle, id);
+  if (n <= 4 || n > limits.max_metadata_bytes) return {};
+  Bytes block(n);
+  if (heif_image_handle_get_metadata(handle, id, block.data()).code != heif_error_Ok) return {};
+  // The HEIF Exif item starts with a 4-byte offset to the TIFF header.
+  const std::uint32_t skip =
+      (std::uint32_t{block[0]} << 24) | (block[1] << 16) | (block[2] << 8) | block[3];
+  if (skip > n - 4) return {};
+  return Bytes(block.begin() + 4 + skip, block.end());
+}
+
+Status decode_heif(std::span<const std::uint8_t> data, const std::string& path,
+                   const InputLimits& limits, DecodedPhoto& photo) {
+  std::unique_ptr<heif_context, HeifContextFree> ctx(heif_context_alloc());
+  if (!ctx) return make_error(ErrorCode::kExternal, "out of memory", path, "heif_context_alloc");
+  auto handle = open_heif_primary(ctx.get(), data, path, limits);
+  if (!handle) return handle.error();
+  if (auto st = decode_heif_pixels(handle->get(), path, limits, photo); !st) return st;
+  apply_heif_colour(handle->get(), photo);
+  photo.exif = heif_exif(handle->get(), limits);
   if (!photo.exif.empty()) photo.orientation = read_exif(photo.exif).orientation;
   return Ok{};
 }

@@ -145,6 +145,185 @@ std::string plural(int n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+/// The axis the window slides along (it spans the whole of the other axis).
+struct Slide {
+  bool horizontal = false;  ///< the window slides left-right
+  int extent = 0;           ///< the picture's size along the free axis
+  int length = 0;           ///< the window's size along it
+  int slack = 0;            ///< extent - length: the window's positions are 0..slack
+};
+
+Slide slide_of(int width, int height, const Rect& window) {
+  Slide s;
+  s.horizontal = window.width < width;
+  s.extent = s.horizontal ? width : height;
+  s.length = s.horizontal ? window.width : window.height;
+  s.slack = s.extent - s.length;
+  return s;
+}
+
+/// Moves the window to position `p` (clamped) on the free axis.
+void place(Rect& window, const Slide& s, int p) {
+  p = std::clamp(p, 0, s.slack);
+  if (s.horizontal) {
+    window.x = p;
+  } else {
+    window.y = p;
+  }
+}
+
+/// The face boxes as spans on the free axis, clipped to the picture and padded for hair and
+/// chin; boxes with nothing inside the picture are left out.
+std::vector<FaceSpan> face_spans(const std::vector<Rect>& boxes, int width, int height,
+                                 const Slide& s) {
+  std::vector<FaceSpan> faces;
+  for (const Rect& r : boxes) {
+    const int x0 = std::clamp(r.x, 0, width);
+    const int y0 = std::clamp(r.y, 0, height);
+    const int x1 = std::clamp(r.x + std::max(0, r.width), 0, width);
+    const int y1 = std::clamp(r.y + std::max(0, r.height), 0, height);
+    if (x1 <= x0 || y1 <= y0) continue;
+    FaceSpan f;
+    f.area = std::int64_t(x1 - x0) * (y1 - y0);
+    const int size = s.horizontal ? x1 - x0 : y1 - y0;
+    f.a = s.horizontal ? x0 : y0;
+    f.b = s.horizontal ? x1 : y1;
+    const double before = s.horizontal ? kPadSide : kPadTop;
+    const double after = s.horizontal ? kPadSide : kPadBottom;
+    f.pa = std::max(0, static_cast<int>(std::floor(f.a - before * size)));
+    f.pb = std::min(s.extent, static_cast<int>(std::ceil(f.b + after * size)));
+    faces.push_back(f);
+  }
+  return faces;
+}
+
+/// Records how many faces the window at `p` keeps whole and cuts through.
+void count_faces(CropChoice& choice, const std::vector<FaceSpan>& faces, int p, int length) {
+  const Fit fit = evaluate(faces, p, length);
+  choice.faces_kept = fit.inside;
+  choice.faces_cut_through = fit.cut;
+}
+
+/// The position among `positions` with the most attention (the first on a tie).
+int most_attention(const std::vector<double>& attention, const std::vector<int>& positions) {
+  int best = positions.front();
+  for (int p : positions) {
+    if (attention[p] > attention[best]) best = p;
+  }
+  return best;
+}
+
+/// 1. A manual focus point wins: the window centred on it.
+void crop_on_focus(const FocusPoint& focus, const Slide& s, const std::vector<FaceSpan>& faces,
+                   CropChoice& choice) {
+  const double fx = std::isfinite(focus.x) ? std::clamp(focus.x, 0.0, 1.0) : 0.5;
+  const double fy = std::isfinite(focus.y) ? std::clamp(focus.y, 0.0, 1.0) : 0.5;
+  const double centre = (s.horizontal ? fx : fy) * s.extent;
+  place(choice.window, s, static_cast<int>(std::lround(centre - s.length / 2.0)));
+  choice.basis = "focus";
+  choice.note = fmt::format("centred on the focus point ({:.2f}, {:.2f})", fx, fy);
+  if (!faces.empty()) {
+    count_faces(choice, faces, s.horizontal ? choice.window.x : choice.window.y, s.length);
+    choice.faces_cut = choice.faces_kept < choice.faces_total;
+  }
+}
+
+/// The positions that do best by the faces, and whether they keep every face.
+struct FacePositions {
+  std::vector<int> positions;  ///< never empty
+  bool all_fit = false;        ///< every face is wholly inside at these positions
+  bool tight = false;          ///< all fit, but not with their margins
+};
+
+/// Keeps all the faces when they fit (with their margins if possible), else the largest group,
+/// never cutting one if avoidable; then prefers room for hair and chin: first no padded box
+/// crossing an edge, then most kept.
+FacePositions face_positions(const std::vector<Fit>& fits, int n, int slack) {
+  FacePositions out;
+  std::vector<int>& positions = out.positions;
+  for (int p = 0; p <= slack; ++p) {
+    if (fits[p].padded_inside == n) positions.push_back(p);
+  }
+  if (positions.empty()) {
+    // Not with their margins: all the faces themselves, with as much margin as fits.
+    for (int p = 0; p <= slack; ++p) {
+      if (fits[p].inside == n) positions.push_back(p);
+    }
+    out.tight = !positions.empty();
+  }
+  out.all_fit = !positions.empty();
+  if (!out.all_fit) {
+    positions.resize(slack + 1);
+    std::iota(positions.begin(), positions.end(), 0);
+    keep_best(positions, [&](int p) { return double(fits[p].inside_area); });
+    keep_best(positions, [&](int p) { return -double(fits[p].cut); });
+    keep_best(
+        positions, [&](int p) { return -fits[p].severity; }, 1e-9);
+  }
+  keep_best(positions, [&](int p) { return -double(fits[p].padded_cut); });
+  keep_best(positions, [&](int p) { return double(fits[p].padded_inside_area); });
+  keep_best(
+      positions, [&](int p) { return -fits[p].padded_severity; }, 1e-9);
+  return out;
+}
+
+/// Where the faces kept at `positions` want the window: centred on them (padded) across;
+/// down, on the upper third line (a portrait's composition). With room to spare, it leans
+/// towards the most attention among the positions that keep them whole.
+double face_target(const std::vector<FaceSpan>& faces, const std::vector<int>& positions,
+                   const std::vector<double>& attention, const Slide& s) {
+  const int probe = positions.front();
+  int lo = s.extent;
+  int hi = 0;
+  int group = 0;
+  for (const FaceSpan& f : faces) {
+    if (!inside(f.a, f.b, probe, s.length)) continue;
+    lo = std::min(lo, f.pa);
+    hi = std::max(hi, f.pb);
+    ++group;
+  }
+  double target =
+      s.horizontal ? (lo + hi) / 2.0 - s.length / 2.0 : (lo + hi) / 2.0 - s.length / 3.0;
+  if (group == 0) target = thirds_position(s.horizontal, s.slack);
+  if (!attention.empty()) {
+    const int best = most_attention(attention, positions);
+    if (attention[best] > 0) target = (1 - kLean) * target + kLean * best;
+  }
+  return target;
+}
+
+/// The manifest's note for a crop on `n` faces (and faces_cut when they do not all fit).
+void note_faces(CropChoice& choice, int n, double aspect, const FacePositions& fp) {
+  const std::string label = aspect_label(aspect);
+  if (fp.all_fit) {
+    choice.note = fmt::format("{} kept in {}{}", plural(n, "face", "faces"), label,
+                              fp.tight ? " (with little room around them)" : "");
+    return;
+  }
+  choice.faces_cut = true;
+  choice.note = fmt::format("{} do not fit {}; kept the group of {} with the largest faces",
+                            plural(n, "face", "faces"), label, choice.faces_kept);
+  if (choice.faces_cut_through > 0) {
+    choice.note += fmt::format("; {} cut by the edge (no position avoids it)",
+                               plural(choice.faces_cut_through, "face is", "faces are"));
+  }
+}
+
+/// 2. Faces: keep them all when they fit, else the largest group, never cutting one if
+/// avoidable.
+void crop_on_faces(const std::vector<FaceSpan>& faces, const std::vector<double>& attention,
+                   double aspect, const Slide& s, CropChoice& choice) {
+  std::vector<Fit> fits(s.slack + 1);
+  for (int p = 0; p <= s.slack; ++p) fits[p] = evaluate(faces, p, s.length);
+  const int n = static_cast<int>(faces.size());
+  const FacePositions fp = face_positions(fits, n, s.slack);
+  const int p = nearest(fp.positions, face_target(faces, fp.positions, attention, s));
+  place(choice.window, s, p);
+  count_faces(choice, faces, p, s.length);
+  choice.basis = "faces";
+  note_faces(choice, n, aspect, fp);
+}
+
 }  // namespace
 
 Rect largest_window(int width, int height, double aspect) {
@@ -181,158 +360,36 @@ CropChoice choose_crop(const CropRequest& request) {
                               height, request.aspect);
     return choice;
   }
-  const bool horizontal = choice.window.width < width;  // the window slides left-right
-  const int extent = horizontal ? width : height;
-  const int length = horizontal ? choice.window.width : choice.window.height;
-  const int slack = extent - length;
-  auto place = [&](int p) {
-    p = std::clamp(p, 0, slack);
-    if (horizontal) {
-      choice.window.x = p;
-    } else {
-      choice.window.y = p;
-    }
-  };
-
-  // Faces as spans on the free axis (the window spans all of the other axis).
-  std::vector<FaceSpan> faces;
-  for (const Rect& r : request.faces) {
-    const int x0 = std::clamp(r.x, 0, width);
-    const int y0 = std::clamp(r.y, 0, height);
-    const int x1 = std::clamp(r.x + std::max(0, r.width), 0, width);
-    const int y1 = std::clamp(r.y + std::max(0, r.height), 0, height);
-    if (x1 <= x0 || y1 <= y0) continue;
-    FaceSpan f;
-    f.area = std::int64_t(x1 - x0) * (y1 - y0);
-    const int size = horizontal ? x1 - x0 : y1 - y0;
-    f.a = horizontal ? x0 : y0;
-    f.b = horizontal ? x1 : y1;
-    const double before = horizontal ? kPadSide : kPadTop;
-    const double after = horizontal ? kPadSide : kPadBottom;
-    f.pa = std::max(0, static_cast<int>(std::floor(f.a - before * size)));
-    f.pb = std::min(extent, static_cast<int>(std::ceil(f.b + after * size)));
-    faces.push_back(f);
-  }
+  const Slide s = slide_of(width, height, choice.window);
+  const std::vector<FaceSpan> faces = face_spans(request.faces, width, height, s);
   choice.faces_total = static_cast<int>(faces.size());
-  auto finish_faces = [&](int p) {
-    const Fit fit = evaluate(faces, p, length);
-    choice.faces_kept = fit.inside;
-    choice.faces_cut_through = fit.cut;
-  };
 
-  // 1. A manual focus point wins.
   if (request.focus) {
-    const double fx =
-        std::isfinite(request.focus->x) ? std::clamp(request.focus->x, 0.0, 1.0) : 0.5;
-    const double fy =
-        std::isfinite(request.focus->y) ? std::clamp(request.focus->y, 0.0, 1.0) : 0.5;
-    const double centre = (horizontal ? fx : fy) * extent;
-    place(static_cast<int>(std::lround(centre - length / 2.0)));
-    choice.basis = "focus";
-    choice.note = fmt::format("centred on the focus point ({:.2f}, {:.2f})", fx, fy);
-    if (!faces.empty()) {
-      finish_faces(horizontal ? choice.window.x : choice.window.y);
-      choice.faces_cut = choice.faces_kept < choice.faces_total;
-    }
+    crop_on_focus(*request.focus, s, faces, choice);
     return choice;
   }
-
   const std::vector<double> attention =
-      attention_scores(request.attention, horizontal, extent, length, slack);
-  auto attention_best = [&](const std::vector<int>& positions) {
-    int best = positions.front();
-    for (int p : positions) {
-      if (attention[p] > attention[best]) best = p;
-    }
-    return best;
-  };
-
-  // 2. Faces: keep them all when they fit, else the largest group, never cutting one if avoidable.
+      attention_scores(request.attention, s.horizontal, s.extent, s.length, s.slack);
   if (!faces.empty()) {
-    std::vector<Fit> fits(slack + 1);
-    for (int p = 0; p <= slack; ++p) fits[p] = evaluate(faces, p, length);
-    const int n = static_cast<int>(faces.size());
-    std::vector<int> positions;
-    for (int p = 0; p <= slack; ++p) {
-      if (fits[p].padded_inside == n) positions.push_back(p);
-    }
-    bool tight = false;
-    if (positions.empty()) {
-      // Not with their margins: all the faces themselves, with as much margin as fits.
-      for (int p = 0; p <= slack; ++p) {
-        if (fits[p].inside == n) positions.push_back(p);
-      }
-      tight = !positions.empty();
-    }
-    const bool all_fit = !positions.empty();
-    if (!all_fit) {
-      positions.resize(slack + 1);
-      std::iota(positions.begin(), positions.end(), 0);
-      keep_best(positions, [&](int p) { return double(fits[p].inside_area); });
-      keep_best(positions, [&](int p) { return -double(fits[p].cut); });
-      keep_best(
-          positions, [&](int p) { return -fits[p].severity; }, 1e-9);
-    }
-    // Then room for hair and chin: first no padded box crossing an edge, then most kept.
-    keep_best(positions, [&](int p) { return -double(fits[p].padded_cut); });
-    keep_best(positions, [&](int p) { return double(fits[p].padded_inside_area); });
-    keep_best(
-        positions, [&](int p) { return -fits[p].padded_severity; }, 1e-9);
-
-    // Centre the kept faces (padded) across; down, put them on the upper third line (a
-    // portrait's composition). With room to spare, lean towards the most attention among the
-    // positions that keep them whole.
-    const int probe = positions.front();
-    int lo = extent;
-    int hi = 0;
-    int group = 0;
-    for (const FaceSpan& f : faces) {
-      if (!inside(f.a, f.b, probe, length)) continue;
-      lo = std::min(lo, f.pa);
-      hi = std::max(hi, f.pb);
-      ++group;
-    }
-    double target = horizontal ? (lo + hi) / 2.0 - length / 2.0 : (lo + hi) / 2.0 - length / 3.0;
-    if (group == 0) target = thirds_position(horizontal, slack);
-    if (!attention.empty()) {
-      const int best = attention_best(positions);
-      if (attention[best] > 0) target = (1 - kLean) * target + kLean * best;
-    }
-    const int p = nearest(positions, target);
-    place(p);
-    finish_faces(p);
-    choice.basis = "faces";
-    const std::string label = aspect_label(request.aspect);
-    if (all_fit) {
-      choice.note = fmt::format("{} kept in {}{}", plural(n, "face", "faces"), label,
-                                tight ? " (with little room around them)" : "");
-    } else {
-      choice.faces_cut = true;
-      choice.note = fmt::format("{} do not fit {}; kept the group of {} with the largest faces",
-                                plural(n, "face", "faces"), label, choice.faces_kept);
-      if (choice.faces_cut_through > 0) {
-        choice.note += fmt::format("; {} cut by the edge (no position avoids it)",
-                                   plural(choice.faces_cut_through, "face is", "faces are"));
-      }
-    }
+    crop_on_faces(faces, attention, request.aspect, s, choice);
     return choice;
   }
 
   // 3. Attention: the most content inside.
   if (!attention.empty()) {
-    std::vector<int> all(slack + 1);
+    std::vector<int> all(s.slack + 1);
     std::iota(all.begin(), all.end(), 0);
-    place(attention_best(all));
+    place(choice.window, s, most_attention(attention, all));
     choice.basis = "attention";
     choice.note = "placed on the most detailed, skin-toned and colourful part";
     return choice;
   }
 
   // 4. Nothing known: rule of thirds.
-  place(thirds_position(horizontal, slack));
+  place(choice.window, s, thirds_position(s.horizontal, s.slack));
   choice.basis = "thirds";
   choice.note =
-      horizontal ? "no faces or content map; centred" : "no faces or content map; rule of thirds";
+      s.horizontal ? "no faces or content map; centred" : "no faces or content map; rule of thirds";
   return choice;
 }
 

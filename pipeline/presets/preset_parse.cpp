@@ -545,141 +545,153 @@ std::string image_problem(const Preset& p) {
   return {};
 }
 
-std::string cross_field_problem(const Preset& p) {
-  if (p.kind == PresetKind::kImage) {
-    if (std::string problem = image_problem(p); !problem.empty()) return problem;
-  } else if (p.image) {
+/// The tables a preset's kind needs and forbids, and the containers it may use.
+std::string kind_problem(const Preset& p) {
+  if (p.kind == PresetKind::kImage) return image_problem(p);
+  if (p.image) {
     return fmt::format("kind = \"{}\" has no pictures: remove the [image] table",
                        preset_kind_name(p.kind));
-  } else if (p.kind == PresetKind::kVideo) {
+  }
+  if (p.kind == PresetKind::kVideo) {
     if (!p.video) return "kind = \"video\" needs a [video] table (frame, rate and bitrate)";
     if (p.container != "mp4") {
       return fmt::format("kind = \"video\" needs container = \"mp4\", not \"{}\"", p.container);
     }
-  } else {
-    if (p.video) {
-      return p.extends.empty()
-                 ? "kind = \"audio\" makes sound only: remove the [video] table"
-                 : fmt::format(
-                       "kind = \"audio\" makes sound only, but it extends \"{}\", which "
-                       "has a [video] table: extend an audio preset instead",
-                       p.extends);
-    }
-    if (!p.audio) return "kind = \"audio\" needs an [audio] table";
-    if (p.container != "mp3" && p.container != "wav") {
-      return fmt::format("kind = \"audio\" needs container = \"mp3\" or \"wav\", not \"{}\"",
-                         p.container);
-    }
+    return {};
   }
-
-  if (p.audio) {
-    const AudioSpec& a = *p.audio;
-    const std::string_view needed = p.container == "mp3"   ? "mp3"
-                                    : p.container == "wav" ? "pcm_s16le"
-                                                           : "aac";
-    if (a.codec != needed) {
-      return fmt::format("container = \"{}\" needs audio.codec = \"{}\", not \"{}\"", p.container,
-                         needed, a.codec);
-    }
-    if (a.codec == "mp3") {
-      if (std::find(std::begin(kMp3SampleRates), std::end(kMp3SampleRates), a.sample_rate) ==
-          std::end(kMp3SampleRates)) {
-        return fmt::format("audio.sample_rate = {} is not possible in MP3 (allowed: {})",
-                           a.sample_rate, join_ints(kMp3SampleRates));
-      }
-      if (a.channels > 2) {
-        return fmt::format("audio.channels = {} is not possible in MP3 (allowed: 1, 2)",
-                           a.channels);
-      }
-      if (a.bitrate_kbps > 320) {
-        return fmt::format("audio.bitrate_kbps = {} is more than MP3 allows (allowed 8 to 320)",
-                           a.bitrate_kbps);
-      }
-    }
-  }
-
   if (p.video) {
-    const VideoSpec& v = *p.video;
-    if ((v.width == 0) != (v.height == 0)) {
-      return fmt::format(
-          "video.width = {} and video.height = {}: set both (a fixed frame) or neither", v.width,
-          v.height);
-    }
-    if (v.aspect == AspectMode::kKeep && v.width > 0) {
-      return fmt::format(
-          "video.aspect = \"keep\" has no fixed frame: bound the size with video.max_width and "
-          "video.max_height instead of video.width = {} and video.height = {}",
-          v.width, v.height);
-    }
-    if (v.aspect != AspectMode::kKeep && v.width == 0) {
-      return fmt::format("video.aspect = \"{}\" needs the frame: set video.width and video.height",
-                         aspect_mode_name(v.aspect));
-    }
-    const std::pair<const char*, int> sizes[] = {{"width", v.width},
-                                                 {"height", v.height},
-                                                 {"max_width", v.max_width},
-                                                 {"max_height", v.max_height}};
-    for (const auto& [key, value] : sizes) {
-      if (value % 2 != 0) {
-        return fmt::format("video.{} = {} must be even (4:2:0 pictures have even sizes)", key,
-                           value);
-      }
-    }
-    if (v.bitrate_kbps == 0 && v.bitrates.empty()) {
-      return "[video] needs a bitrate: video.bitrate_kbps, or a [[video.bitrates]] ladder";
-    }
-    for (std::size_t i = 1; i < v.bitrates.size(); ++i) {
-      if (v.bitrates[i].max_height <= v.bitrates[i - 1].max_height) {
-        return fmt::format(
-            "video.bitrates must go up by max_height: row {} has max_height = {} after {}", i,
-            v.bitrates[i].max_height, v.bitrates[i - 1].max_height);
-      }
-    }
-    if (v.max_bitrate_kbps > 0 && v.bitrate_kbps > v.max_bitrate_kbps) {
-      return fmt::format("video.bitrate_kbps = {} is above video.max_bitrate_kbps = {}",
-                         v.bitrate_kbps, v.max_bitrate_kbps);
-    }
-    if (v.min_fps > 0 && v.max_fps > 0 && v.min_fps > v.max_fps) {
-      return fmt::format("video.min_fps = {} is above video.max_fps = {}", number_text(v.min_fps),
-                         number_text(v.max_fps));
-    }
-    if (v.fps > 0 && v.min_fps > 0 && v.fps < v.min_fps) {
-      return fmt::format("video.fps = {} is below video.min_fps = {}", number_text(v.fps),
-                         number_text(v.min_fps));
-    }
-    if (v.fps > 0 && v.max_fps > 0 && v.fps > v.max_fps) {
-      return fmt::format("video.fps = {} is above video.max_fps = {}", number_text(v.fps),
-                         number_text(v.max_fps));
-    }
-    // The channel's limits bound the long and the short side, as video.max_* do, so a
-    // portrait 720x1280 passes a 1280x1024 limit.
-    const Limits& l = p.limits;
-    const int long_side = v.width > 0 ? std::max(v.width, v.height) : v.max_width;
-    const int short_side = v.width > 0 ? std::min(v.width, v.height) : v.max_height;
-    if (l.max_width > 0 && (long_side == 0 || long_side > l.max_width)) {
-      return fmt::format(
-          "the output can be {} pixels on its long side but limits.max_width = {}: {}",
-          long_side == 0 ? std::string("any number of") : std::to_string(long_side), l.max_width,
-          v.width > 0 ? "make the frame smaller" : "set video.max_width within it");
-    }
-    if (l.max_height > 0 && (short_side == 0 || short_side > l.max_height)) {
-      return fmt::format(
-          "the output can be {} pixels on its short side but limits.max_height = {}: {}",
-          short_side == 0 ? std::string("any number of") : std::to_string(short_side), l.max_height,
-          v.width > 0 ? "make the frame smaller" : "set video.max_height within it");
-    }
-    if (v.width > 0) {
-      const double aspect = static_cast<double>(v.width) / v.height;
-      if ((l.min_aspect > 0 && aspect < l.min_aspect) ||
-          (l.max_aspect > 0 && aspect > l.max_aspect)) {
-        return fmt::format(
-            "the frame {}x{} (aspect {:.3g}) is outside limits.min_aspect..max_aspect ({} to {})",
-            v.width, v.height, aspect, number_text(l.min_aspect), number_text(l.max_aspect));
-      }
+    return p.extends.empty()
+               ? "kind = \"audio\" makes sound only: remove the [video] table"
+               : fmt::format(
+                     "kind = \"audio\" makes sound only, but it extends \"{}\", which "
+                     "has a [video] table: extend an audio preset instead",
+                     p.extends);
+  }
+  if (!p.audio) return "kind = \"audio\" needs an [audio] table";
+  if (p.container != "mp3" && p.container != "wav") {
+    return fmt::format("kind = \"audio\" needs container = \"mp3\" or \"wav\", not \"{}\"",
+                       p.container);
+  }
+  return {};
+}
+
+/// The audio codec the container needs, and what MP3 cannot hold.
+std::string audio_problem(const AudioSpec& a, const std::string& container) {
+  const std::string_view needed = container == "mp3"   ? "mp3"
+                                  : container == "wav" ? "pcm_s16le"
+                                                       : "aac";
+  if (a.codec != needed) {
+    return fmt::format("container = \"{}\" needs audio.codec = \"{}\", not \"{}\"", container,
+                       needed, a.codec);
+  }
+  if (a.codec != "mp3") return {};
+  if (std::find(std::begin(kMp3SampleRates), std::end(kMp3SampleRates), a.sample_rate) ==
+      std::end(kMp3SampleRates)) {
+    return fmt::format("audio.sample_rate = {} is not possible in MP3 (allowed: {})", a.sample_rate,
+                       join_ints(kMp3SampleRates));
+  }
+  if (a.channels > 2) {
+    return fmt::format("audio.channels = {} is not possible in MP3 (allowed: 1, 2)", a.channels);
+  }
+  if (a.bitrate_kbps > 320) {
+    return fmt::format("audio.bitrate_kbps = {} is more than MP3 allows (allowed 8 to 320)",
+                       a.bitrate_kbps);
+  }
+  return {};
+}
+
+/// The frame: fixed (both sides) or bounded, as the aspect mode needs, with even sizes.
+std::string video_frame_problem(const VideoSpec& v) {
+  if ((v.width == 0) != (v.height == 0)) {
+    return fmt::format(
+        "video.width = {} and video.height = {}: set both (a fixed frame) or neither", v.width,
+        v.height);
+  }
+  if (v.aspect == AspectMode::kKeep && v.width > 0) {
+    return fmt::format(
+        "video.aspect = \"keep\" has no fixed frame: bound the size with video.max_width and "
+        "video.max_height instead of video.width = {} and video.height = {}",
+        v.width, v.height);
+  }
+  if (v.aspect != AspectMode::kKeep && v.width == 0) {
+    return fmt::format("video.aspect = \"{}\" needs the frame: set video.width and video.height",
+                       aspect_mode_name(v.aspect));
+  }
+  const std::pair<const char*, int> sizes[] = {{"width", v.width},
+                                               {"height", v.height},
+                                               {"max_width", v.max_width},
+                                               {"max_height", v.max_height}};
+  for (const auto& [key, value] : sizes) {
+    if (value % 2 != 0) {
+      return fmt::format("video.{} = {} must be even (4:2:0 pictures have even sizes)", key, value);
     }
   }
+  return {};
+}
 
-  const Limits& l = p.limits;
+/// The bitrate (one, or a ladder going up by height) and the frame rate bounds.
+std::string video_rate_problem(const VideoSpec& v) {
+  if (v.bitrate_kbps == 0 && v.bitrates.empty()) {
+    return "[video] needs a bitrate: video.bitrate_kbps, or a [[video.bitrates]] ladder";
+  }
+  for (std::size_t i = 1; i < v.bitrates.size(); ++i) {
+    if (v.bitrates[i].max_height <= v.bitrates[i - 1].max_height) {
+      return fmt::format(
+          "video.bitrates must go up by max_height: row {} has max_height = {} after {}", i,
+          v.bitrates[i].max_height, v.bitrates[i - 1].max_height);
+    }
+  }
+  if (v.max_bitrate_kbps > 0 && v.bitrate_kbps > v.max_bitrate_kbps) {
+    return fmt::format("video.bitrate_kbps = {} is above video.max_bitrate_kbps = {}",
+                       v.bitrate_kbps, v.max_bitrate_kbps);
+  }
+  if (v.min_fps > 0 && v.max_fps > 0 && v.min_fps > v.max_fps) {
+    return fmt::format("video.min_fps = {} is above video.max_fps = {}", number_text(v.min_fps),
+                       number_text(v.max_fps));
+  }
+  if (v.fps > 0 && v.min_fps > 0 && v.fps < v.min_fps) {
+    return fmt::format("video.fps = {} is below video.min_fps = {}", number_text(v.fps),
+                       number_text(v.min_fps));
+  }
+  if (v.fps > 0 && v.max_fps > 0 && v.fps > v.max_fps) {
+    return fmt::format("video.fps = {} is above video.max_fps = {}", number_text(v.fps),
+                       number_text(v.max_fps));
+  }
+  return {};
+}
+
+/// The output's frame against the channel's limits.
+std::string video_limits_problem(const VideoSpec& v, const Limits& l) {
+  // The channel's limits bound the long and the short side, as video.max_* do, so a
+  // portrait 720x1280 passes a 1280x1024 limit.
+  const int long_side = v.width > 0 ? std::max(v.width, v.height) : v.max_width;
+  const int short_side = v.width > 0 ? std::min(v.width, v.height) : v.max_height;
+  if (l.max_width > 0 && (long_side == 0 || long_side > l.max_width)) {
+    return fmt::format("the output can be {} pixels on its long side but limits.max_width = {}: {}",
+                       long_side == 0 ? std::string("any number of") : std::to_string(long_side),
+                       l.max_width,
+                       v.width > 0 ? "make the frame smaller" : "set video.max_width within it");
+  }
+  if (l.max_height > 0 && (short_side == 0 || short_side > l.max_height)) {
+    return fmt::format(
+        "the output can be {} pixels on its short side but limits.max_height = {}: {}",
+        short_side == 0 ? std::string("any number of") : std::to_string(short_side), l.max_height,
+        v.width > 0 ? "make the frame smaller" : "set video.max_height within it");
+  }
+  if (v.width > 0) {
+    const double aspect = static_cast<double>(v.width) / v.height;
+    if ((l.min_aspect > 0 && aspect < l.min_aspect) ||
+        (l.max_aspect > 0 && aspect > l.max_aspect)) {
+      return fmt::format(
+          "the frame {}x{} (aspect {:.3g}) is outside limits.min_aspect..max_aspect ({} to {})",
+          v.width, v.height, aspect, number_text(l.min_aspect), number_text(l.max_aspect));
+    }
+  }
+  return {};
+}
+
+/// The limits' own ranges and the trim's fades.
+std::string limits_and_trim_problem(const Limits& l, const Trim& m) {
   if (l.max_duration_s > 0 && l.min_duration_s > l.max_duration_s) {
     return fmt::format("limits.min_duration_s = {} is above limits.max_duration_s = {}",
                        number_text(l.min_duration_s), number_text(l.max_duration_s));
@@ -688,12 +700,27 @@ std::string cross_field_problem(const Preset& p) {
     return fmt::format("limits.min_aspect = {} is above limits.max_aspect = {}",
                        number_text(l.min_aspect), number_text(l.max_aspect));
   }
-  const Trim& m = p.trim;
   if (m.duration_s > 0 && m.fade_in_s + m.fade_out_s > m.duration_s) {
     return fmt::format("trim.fade_in_s + trim.fade_out_s = {} is longer than trim.duration_s = {}",
                        number_text(m.fade_in_s + m.fade_out_s), number_text(m.duration_s));
   }
   return {};
+}
+
+/// The first rule between fields that the preset breaks, or "" when it keeps them all.
+std::string cross_field_problem(const Preset& p) {
+  if (std::string problem = kind_problem(p); !problem.empty()) return problem;
+  if (p.audio) {
+    if (std::string problem = audio_problem(*p.audio, p.container); !problem.empty())
+      return problem;
+  }
+  if (p.video) {
+    const VideoSpec& v = *p.video;
+    if (std::string problem = video_frame_problem(v); !problem.empty()) return problem;
+    if (std::string problem = video_rate_problem(v); !problem.empty()) return problem;
+    if (std::string problem = video_limits_problem(v, p.limits); !problem.empty()) return problem;
+  }
+  return limits_and_trim_problem(p.limits, p.trim);
 }
 
 Result<Preset> build_preset(const toml::table& t, const PresetSource& source) {

@@ -132,28 +132,32 @@ double measured_fps(const std::vector<double>& times) {
   return span > 0 ? static_cast<double>(times.size() - 1) / span : 30.0;
 }
 
-}  // namespace
+/// What one decoded frame tells about where the window should go.
+struct Analysed {
+  bool looked = false;  // faces were looked for on this frame
+  std::vector<FaceSpan> faces;
+  double attention = 0;  // source pixels
+};
 
-Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
-                                     const FaceDetector& faces) {
-  if (!(aspect > 0.1 && aspect < 10))
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
-  struct Analysed {
-    bool looked = false;  // faces were looked for on this frame
-    std::vector<FaceSpan> faces;
-    double attention = 0;  // source pixels
-  };
+/// The one decode of analyse_reframe: per frame its signature (for the shots), its time and
+/// what was found on it.
+struct ReframeSamples {
+  int source_width = 0;  ///< the upright, square-pixel source (of the last frame)
+  int source_height = 0;
   std::vector<FrameSignature> signatures;
   std::vector<double> times;
   std::vector<Analysed> analysed;
-  ReframeTrack track;
+};
+
+/// Decodes `path` at analysis size, looking for faces on every kFaceStep-th frame and, where
+/// there are none, for the attention centre.
+Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDetector& faces) {
+  ReframeSamples out;
   auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
-    track.frame_width = f.source_width;
-    track.frame_height = f.source_height;
-    signatures.push_back(frame_signature(f.picture));
-    times.push_back(f.time_s);
+    out.source_width = f.source_width;
+    out.source_height = f.source_height;
+    out.signatures.push_back(frame_signature(f.picture));
+    out.times.push_back(f.time_s);
     Analysed a;
     if (f.index % kFaceStep == 0) {
       a.looked = true;
@@ -162,14 +166,16 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
           faces.detect(f.picture, kAnalysisEdge, kThoroughScaleStep, kSmallestReframeFace), scale);
       if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
     }
-    analysed.push_back(std::move(a));
+    out.analysed.push_back(std::move(a));
     return true;
   });
   if (!st) return st.error();
+  return out;
+}
 
-  const std::size_t n = analysed.size();
-  track.fps = measured_fps(times);
-  track.shot_starts = find_shot_starts(signatures);
+/// The window of `aspect` inside the frame: full height (full width for a source narrower than
+/// the target), with even sizes.
+void size_window(ReframeTrack& track, double aspect) {
   const int w = track.frame_width;
   const int h = track.frame_height;
   if (w >= static_cast<int>(std::lround(h * aspect))) {
@@ -179,12 +185,78 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
     track.window_width = w;
     track.window_height = std::min(h, std::max(2, static_cast<int>(std::lround(w / aspect)) & ~1));
   }
-  track.max_step = crop_path_max_step(w);
+}
 
-  // Wanted positions, shot by shot: the shot's faces are linked into tracks (a face missed on
-  // a few frames is still there; a hand or pattern that looks like a face once is not), the
-  // track seen most and nearest (largest) is the subject, and each frame's target keeps it and
-  // the neighbours that fit beside it.
+/// Wanted positions for the frames [begin, end) of one shot: its faces are linked into tracks
+/// (a face missed on a few frames is still there; a hand or pattern that looks like a face once
+/// is not), the track seen most and nearest (largest) is the subject, and each frame's target
+/// keeps it and the neighbours that fit beside it. A shot without faces gets one calm position
+/// on what draws the eye. Counts the frames with faces in `track`; true when the shot has faces.
+bool target_shot(const std::vector<Analysed>& analysed, std::size_t begin, std::size_t end,
+                 FaceTrackOptions linking, ReframeTrack& track,
+                 std::vector<std::optional<CropTarget>>& targets) {
+  std::vector<FaceSighting> seen;
+  std::vector<double> attention;
+  std::size_t looked = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!analysed[i].looked) continue;
+    ++looked;
+    if (analysed[i].faces.empty())
+      attention.push_back(analysed[i].attention);
+    else
+      ++track.frames_with_faces;
+    for (const FaceSpan& f : analysed[i].faces) seen.push_back({i, f});
+  }
+  // A short shot has too few looks to ask for a face twice.
+  linking.min_sightings = looked >= kMinLooksForTwoSightings ? 2 : 1;
+  const std::vector<FaceTrack> tracks = link_face_tracks(std::move(seen), linking);
+  bool on_faces = false;
+  std::vector<FaceSpan> present;
+  for (std::size_t i = begin; i < end; ++i) {
+    present.clear();
+    for (const FaceTrack& t : tracks) {  // heaviest first: present[0] is the subject
+      if (auto box = face_at(t, i, linking)) present.push_back(*box);
+    }
+    if (present.empty()) continue;
+    targets[i] = face_target(present, 0, track.window_width);
+    on_faces = true;
+  }
+  if (!on_faces && !attention.empty()) targets[begin] = CropTarget{median(attention)};
+  return on_faces;
+}
+
+/// Plain words on what the window follows.
+std::string reframe_note(const ReframeTrack& track, int shots_on_faces) {
+  const int shots = static_cast<int>(track.shot_starts.size());
+  if (track.window_width >= track.frame_width) {
+    return "the source is already as narrow as the target: the whole width is kept";
+  }
+  return fmt::format(
+      "{} shot{}; the window follows faces in {} and the most eye-catching area in the rest", shots,
+      shots == 1 ? "" : "s", shots_on_faces);
+}
+
+}  // namespace
+
+Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
+                                     const FaceDetector& faces) {
+  if (!(aspect > 0.1 && aspect < 10))
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
+  auto samples = sample_for_reframe(path, faces);
+  if (!samples) return samples.error();
+
+  ReframeTrack track;
+  track.frame_width = samples->source_width;
+  track.frame_height = samples->source_height;
+  track.fps = measured_fps(samples->times);
+  track.shot_starts = find_shot_starts(samples->signatures);
+  size_window(track, aspect);
+  track.max_step = crop_path_max_step(track.frame_width);
+
+  // Wanted positions, shot by shot.
+  const std::size_t n = samples->analysed.size();
   std::vector<std::optional<CropTarget>> targets(n);
   std::vector<std::size_t> bounds = track.shot_starts;
   bounds.push_back(n);
@@ -193,50 +265,12 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
   linking.max_gap = static_cast<std::size_t>(std::lround(kMaxGapSeconds * track.fps));
   int shots_on_faces = 0;
   for (std::size_t s = 0; s + 1 < bounds.size(); ++s) {
-    const std::size_t begin = bounds[s];
-    const std::size_t end = bounds[s + 1];
-    std::vector<FaceSighting> seen;
-    std::vector<double> attention;
-    std::size_t looked = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!analysed[i].looked) continue;
-      ++looked;
-      if (analysed[i].faces.empty())
-        attention.push_back(analysed[i].attention);
-      else
-        ++track.frames_with_faces;
-      for (const FaceSpan& f : analysed[i].faces) seen.push_back({i, f});
-    }
-    // A short shot has too few looks to ask for a face twice.
-    linking.min_sightings = looked >= kMinLooksForTwoSightings ? 2 : 1;
-    const std::vector<FaceTrack> tracks = link_face_tracks(std::move(seen), linking);
-    bool on_faces = false;
-    std::vector<FaceSpan> present;
-    for (std::size_t i = begin; i < end; ++i) {
-      present.clear();
-      for (const FaceTrack& t : tracks) {  // heaviest first: present[0] is the subject
-        if (auto box = face_at(t, i, linking)) present.push_back(*box);
-      }
-      if (present.empty()) continue;
-      targets[i] = face_target(present, 0, track.window_width);
-      on_faces = true;
-    }
-    if (on_faces) {
+    if (target_shot(samples->analysed, bounds[s], bounds[s + 1], linking, track, targets))
       ++shots_on_faces;
-    } else if (!attention.empty()) {
-      // No face in the whole shot: one calm position on what draws the eye.
-      targets[begin] = CropTarget{median(attention)};
-    }
   }
-  track.left = plan_crop_path(targets, track.shot_starts, w, track.window_width, track.fps);
-  const int shots = static_cast<int>(track.shot_starts.size());
-  if (track.window_width >= w) {
-    track.note = "the source is already as narrow as the target: the whole width is kept";
-  } else {
-    track.note = fmt::format(
-        "{} shot{}; the window follows faces in {} and the most eye-catching area in the rest",
-        shots, shots == 1 ? "" : "s", shots_on_faces);
-  }
+  track.left =
+      plan_crop_path(targets, track.shot_starts, track.frame_width, track.window_width, track.fps);
+  track.note = reframe_note(track, shots_on_faces);
   return track;
 }
 
