@@ -10,7 +10,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
-#include "pipeline/ops/attention_map.hpp"
+#include "pipeline/model/colour.hpp"
 
 namespace saluran {
 namespace {
@@ -137,7 +137,7 @@ double skin_share(const cv::Mat& rgb, const cv::Rect& box) {
     for (int x = middle.x; x < middle.x + middle.width; ++x) {
       const std::uint8_t* p = row + x * 3;
       if (std::max({p[0], p[1], p[2]}) - std::min({p[0], p[1], p[2]}) > 12) ++coloured;
-      if (colour_cues(p[0], p[1], p[2]).skin > 0) ++skin;
+      if (skin_tone(p[0], p[1], p[2]) > 0) ++skin;
     }
   }
   const int n = std::max(1, middle.area());

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/geometry.hpp"
 #include "pipeline/model/picture.hpp"
-#include "pipeline/ops/render_geometry.hpp"
 
 namespace saluran {
 

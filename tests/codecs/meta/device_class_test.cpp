@@ -134,14 +134,6 @@ TEST(DeviceClass, HasselbladCameraOfDjiDronesIsDrone) {
   EXPECT_EQ(classify_device("Hasselblad", "L2D-20c"), kDrone);
 }
 
-TEST(DeviceClass, Names) {
-  EXPECT_STREQ(device_class_name(DeviceClass::kUnknown), "unknown");
-  EXPECT_STREQ(device_class_name(DeviceClass::kCamera), "camera");
-  EXPECT_STREQ(device_class_name(DeviceClass::kDrone), "drone");
-  EXPECT_STREQ(device_class_name(DeviceClass::kPhone), "phone");
-  EXPECT_STREQ(device_class_name(static_cast<DeviceClass>(42)), "unknown");
-}
-
 TEST(DeviceClass, NonAsciiBytesDoNotCrash) {
   EXPECT_EQ(classify_device("\xFF\xFE\x80", "\xC3\xA9"), DeviceClass::kUnknown);
   const std::string with_nul("Can\0on", 6);
