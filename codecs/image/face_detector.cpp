@@ -4,13 +4,15 @@
 #include <cmath>
 #include <filesystem>
 #include <mutex>
+#include <string>
 #include <utility>
 
+#include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
-#include "pipeline/ops/attention_map.hpp"
+#include "pipeline/model/colour.hpp"
 
 namespace saluran {
 namespace {
@@ -137,12 +139,74 @@ double skin_share(const cv::Mat& rgb, const cv::Rect& box) {
     for (int x = middle.x; x < middle.x + middle.width; ++x) {
       const std::uint8_t* p = row + x * 3;
       if (std::max({p[0], p[1], p[2]}) - std::min({p[0], p[1], p[2]}) > 12) ++coloured;
-      if (colour_cues(p[0], p[1], p[2]).skin > 0) ++skin;
+      if (skin_tone(p[0], p[1], p[2]) > 0) ++skin;
     }
   }
   const int n = std::max(1, middle.area());
   if (coloured < n / 10) return 1.0;
   return double(skin) / n;
+}
+
+/// OpenCV's own words for a failure (its description, else the whole message).
+std::string cv_reason(const cv::Exception& e) { return e.err.empty() ? e.what() : e.err; }
+
+/// The picture at analysis size (`scale` <= 1), and its equalised grey copy. Throws
+/// cv::Exception (out of memory).
+void prepare(const cv::Mat& rgb, double scale, cv::Mat& small_rgb, cv::Mat& small_gray) {
+  if (scale < 1.0) {
+    const cv::Size size(std::max(1, static_cast<int>(std::lround(rgb.cols * scale))),
+                        std::max(1, static_cast<int>(std::lround(rgb.rows * scale))));
+    cv::resize(rgb, small_rgb, size, 0, 0, cv::INTER_AREA);
+  } else {
+    small_rgb = rgb;
+  }
+  cv::cvtColor(small_rgb, small_gray, cv::COLOR_RGB2GRAY);
+  cv::equalizeHist(small_gray, small_gray);
+}
+
+/// Every cascade's hits on `gray`. Throws cv::Exception (out of memory).
+std::vector<Candidate> run_cascades(Cascades& set, const cv::Mat& gray, double scale_step,
+                                    double min_face) {
+  std::vector<Candidate> candidates;
+  const int min_side = std::max(kMinFacePixels, static_cast<int>(std::clamp(min_face, 0.0, 1.0) *
+                                                                 std::min(gray.cols, gray.rows)));
+  const cv::Size min_size(min_side, min_side);
+  run_cascade(set.frontal, gray, scale_step, kFrontalNeighbours, min_size, false, Source::kFrontal,
+              candidates);
+  // haarcascade_profileface finds faces turned to one side only; the mirror finds the other.
+  run_cascade(set.profile, gray, scale_step, kProfileNeighbours, min_size, false, Source::kProfile,
+              candidates);
+  cv::Mat mirrored;
+  cv::flip(gray, mirrored, 1);
+  run_cascade(set.profile, mirrored, scale_step, kProfileNeighbours, min_size, true,
+              Source::kProfile, candidates);
+  run_cascade(set.sensitive, gray, scale_step, kSensitiveNeighbours, min_size, false,
+              Source::kSensitive, candidates);
+  return candidates;
+}
+
+/// The merged candidates that count, mapped from analysis size (`small_rgb`) back to the
+/// picture's pixels.
+std::vector<FaceBox> to_faces(std::vector<Candidate> candidates, const cv::Mat& small_rgb,
+                              int width, int height) {
+  const double sx = double(width) / small_rgb.cols;
+  const double sy = double(height) / small_rgb.rows;
+  std::vector<FaceBox> faces;
+  for (const Candidate& c : merge_overlapping(std::move(candidates))) {
+    if (c.source == Source::kSensitive && !c.confirmed &&
+        skin_share(small_rgb, c.box) < kMinSkinShare) {
+      continue;
+    }
+    const int x0 = std::clamp(static_cast<int>(std::lround(c.box.x * sx)), 0, width);
+    const int y0 = std::clamp(static_cast<int>(std::lround(c.box.y * sy)), 0, height);
+    const int x1 =
+        std::clamp(static_cast<int>(std::lround((c.box.x + c.box.width) * sx)), 0, width);
+    const int y1 =
+        std::clamp(static_cast<int>(std::lround((c.box.y + c.box.height) * sy)), 0, height);
+    if (x1 <= x0 || y1 <= y0) continue;
+    faces.push_back({Rect{x0, y0, x1 - x0, y1 - y0}, c.score, c.source == Source::kProfile});
+  }
+  return faces;
 }
 
 }  // namespace
@@ -152,7 +216,7 @@ struct FaceDetector::Impl {
   std::mutex mutex;  // guards `idle` only; detection runs unlocked on a borrowed set
   std::vector<std::unique_ptr<Cascades>> idle;
 
-  std::unique_ptr<Cascades> borrow() {
+  Result<std::unique_ptr<Cascades>> borrow() {
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (!idle.empty()) {
@@ -162,8 +226,7 @@ struct FaceDetector::Impl {
       }
     }
     // Another thread holds every set: load one more (tens of ms, once per extra thread).
-    auto loaded = load_cascades(dir);
-    return loaded ? std::move(loaded.value()) : nullptr;
+    return load_cascades(dir);
   }
 
   void give_back(std::unique_ptr<Cascades> set) {
@@ -182,12 +245,20 @@ Result<FaceDetector> FaceDetector::open(const std::string& cascade_dir) {
   return FaceDetector(std::move(impl));
 }
 
-std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_edge,
-                                          double scale_step, double min_face) const {
-  scale_step = std::clamp(scale_step, 1.01, 2.0);
-  if (!impl_ || picture.empty() ||
-      picture.rgb.size() < picture.stride() * static_cast<std::size_t>(picture.height)) {
-    return {};
+FaceSearch FaceDetector::search(const Picture& picture, int analysis_edge, double scale_step,
+                                double min_face) const {
+  FaceSearch found;
+  if (picture.empty()) return found;
+  const std::size_t needed = picture.stride() * static_cast<std::size_t>(picture.height);
+  if (picture.rgb.size() < needed) {
+    found.warnings.push_back(
+        fmt::format("face detection skipped: the {}x{} picture holds {} bytes of the {} it needs",
+                    picture.width, picture.height, picture.rgb.size(), needed));
+    return found;
+  }
+  if (!impl_) {
+    found.warnings.emplace_back("face detection skipped: the face detector is not open");
+    return found;
   }
   // OpenCV only reads through this header; the picture is not modified.
   const cv::Mat rgb(picture.height, picture.width, CV_8UC3,
@@ -195,65 +266,37 @@ std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_e
   const int long_edge = std::max(picture.width, picture.height);
   const double scale =
       analysis_edge > 0 && long_edge > analysis_edge ? double(analysis_edge) / long_edge : 1.0;
-
   cv::Mat small_rgb;
   cv::Mat small_gray;
   try {
-    if (scale < 1.0) {
-      const cv::Size size(std::max(1, static_cast<int>(std::lround(picture.width * scale))),
-                          std::max(1, static_cast<int>(std::lround(picture.height * scale))));
-      cv::resize(rgb, small_rgb, size, 0, 0, cv::INTER_AREA);
-    } else {
-      small_rgb = rgb;
-    }
-    cv::cvtColor(small_rgb, small_gray, cv::COLOR_RGB2GRAY);
-    cv::equalizeHist(small_gray, small_gray);
-  } catch (const cv::Exception&) {
-    return {};  // out of memory or a malformed picture: no faces rather than a crash
+    prepare(rgb, scale, small_rgb, small_gray);
+  } catch (const cv::Exception& e) {
+    // Out of memory or a malformed picture: no faces rather than a crash, and say why.
+    found.warnings.push_back("face detection failed while preparing the picture: " + cv_reason(e));
+    return found;
   }
-  const double sx = double(picture.width) / small_gray.cols;
-  const double sy = double(picture.height) / small_gray.rows;
 
-  std::unique_ptr<Cascades> set = impl_->borrow();
-  if (!set) return {};
+  auto set = impl_->borrow();
+  if (!set) {
+    found.warnings.push_back("face detection skipped: " + set.error().to_string());
+    return found;
+  }
   std::vector<Candidate> candidates;
   try {
-    const int min_side =
-        std::max(kMinFacePixels, static_cast<int>(std::clamp(min_face, 0.0, 1.0) *
-                                                  std::min(small_gray.cols, small_gray.rows)));
-    const cv::Size min_size(min_side, min_side);
-    run_cascade(set->frontal, small_gray, scale_step, kFrontalNeighbours, min_size, false,
-                Source::kFrontal, candidates);
-    // haarcascade_profileface finds faces turned to one side only; the mirror finds the other.
-    run_cascade(set->profile, small_gray, scale_step, kProfileNeighbours, min_size, false,
-                Source::kProfile, candidates);
-    cv::Mat mirrored;
-    cv::flip(small_gray, mirrored, 1);
-    run_cascade(set->profile, mirrored, scale_step, kProfileNeighbours, min_size, true,
-                Source::kProfile, candidates);
-    run_cascade(set->sensitive, small_gray, scale_step, kSensitiveNeighbours, min_size, false,
-                Source::kSensitive, candidates);
-  } catch (const cv::Exception&) {
+    candidates =
+        run_cascades(*set.value(), small_gray, std::clamp(scale_step, 1.01, 2.0), min_face);
+  } catch (const cv::Exception& e) {
     candidates.clear();
+    found.warnings.push_back("face detection failed while searching the picture: " + cv_reason(e));
   }
-  impl_->give_back(std::move(set));
+  impl_->give_back(std::move(set.value()));
+  found.faces = to_faces(std::move(candidates), small_rgb, picture.width, picture.height);
+  return found;
+}
 
-  std::vector<FaceBox> faces;
-  for (const Candidate& c : merge_overlapping(std::move(candidates))) {
-    if (c.source == Source::kSensitive && !c.confirmed &&
-        skin_share(small_rgb, c.box) < kMinSkinShare) {
-      continue;
-    }
-    const int x0 = std::clamp(static_cast<int>(std::lround(c.box.x * sx)), 0, picture.width);
-    const int y0 = std::clamp(static_cast<int>(std::lround(c.box.y * sy)), 0, picture.height);
-    const int x1 =
-        std::clamp(static_cast<int>(std::lround((c.box.x + c.box.width) * sx)), 0, picture.width);
-    const int y1 =
-        std::clamp(static_cast<int>(std::lround((c.box.y + c.box.height) * sy)), 0, picture.height);
-    if (x1 <= x0 || y1 <= y0) continue;
-    faces.push_back({Rect{x0, y0, x1 - x0, y1 - y0}, c.score, c.source == Source::kProfile});
-  }
-  return faces;
+std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_edge,
+                                          double scale_step, double min_face) const {
+  return search(picture, analysis_edge, scale_step, min_face).faces;
 }
 
 std::vector<Rect> face_rects(const std::vector<FaceBox>& faces) {

@@ -3,8 +3,9 @@
 //
 //   Result<FaceDetector> detector = FaceDetector::open();   // loads the cascades once
 //   if (!detector) return detector.error();
-//   std::vector<FaceBox> faces = detector->detect(picture);   // boxes in picture's pixels
-//   CropRequest request{picture.width, picture.height, 9.0 / 16.0, face_rects(faces)};
+//   FaceSearch found = detector->search(picture);            // boxes in picture's pixels
+//   for (const std::string& w : found.warnings) report(w);   // the detector failed: say so
+//   CropRequest request{picture.width, picture.height, 9.0 / 16.0, face_rects(found.faces)};
 
 #include <memory>
 #include <string>
@@ -12,8 +13,8 @@
 #include <vector>
 
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/geometry.hpp"
 #include "pipeline/model/picture.hpp"
-#include "pipeline/ops/render_geometry.hpp"
 
 namespace saluran {
 
@@ -33,6 +34,15 @@ struct FaceBox {
   bool profile = false;  ///< found only by the profile cascade (a face seen from the side)
 };
 
+/// What one search found, and what kept it from looking.
+struct FaceSearch {
+  std::vector<FaceBox> faces;  ///< best score first
+  /// Plain words on why faces may be missing: the picture was malformed or the detector failed
+  /// (OpenCV ran out of memory, cascades could not be loaded for another thread). Empty when
+  /// the whole picture was searched, with or without faces.
+  std::vector<std::string> warnings;
+};
+
 /// Finds faces with OpenCV's Haar cascades from Debian's opencv-data
 /// (haarcascade_frontalface_alt2.xml, plus haarcascade_profileface.xml run on the picture and
 /// its mirror for faces in profile, plus haarcascade_frontalface_default.xml for small and
@@ -49,12 +59,19 @@ class FaceDetector {
   /// kCorrupt error that names the file and says to install opencv-data.
   static Result<FaceDetector> open(const std::string& cascade_dir = kDefaultCascadeDir);
 
-  /// Faces in `picture` (8-bit RGB), best score first. An empty or malformed picture gives none.
+  /// Faces in `picture` (8-bit RGB), best score first, with a warning for each failure that
+  /// may have hidden some. An empty picture gives none and no warning; a malformed one (fewer
+  /// bytes than width * height * 3) none and a warning. A failure while searching (OpenCV's
+  /// cv::Exception) gives no faces and a warning, never an exception.
   /// `analysis_edge` <= 0 analyses the picture at full size.
   /// `scale_step` is the size ratio between detection passes: kThoroughScaleStep finds a few
   /// more small faces in group photos, kFastScaleStep takes half the time (renders, video).
   /// `min_face` is the smallest face looked for, as a share of the picture's short edge (the
   /// cascades' own 20 pixels at least): the smallest faces cost the most time to look for.
+  FaceSearch search(const Picture& picture, int analysis_edge = 800,
+                    double scale_step = kThoroughScaleStep, double min_face = kSmallestFace) const;
+
+  /// search(...).faces: the faces alone, for callers that have nowhere to report a warning.
   std::vector<FaceBox> detect(const Picture& picture, int analysis_edge = 800,
                               double scale_step = kThoroughScaleStep,
                               double min_face = kSmallestFace) const;

@@ -5,8 +5,8 @@
 //   Picture face = crop_picture(small, Rect{100, 50, 400, 400});    // clamped to the picture
 //   Picture upright = orient_picture(std::move(stored), 6);         // EXIF 6: 90 degrees CW
 
+#include "pipeline/model/geometry.hpp"
 #include "pipeline/model/picture.hpp"
-#include "pipeline/ops/render_geometry.hpp"
 
 namespace saluran {
 
@@ -23,7 +23,8 @@ Picture resize_region(const Picture& in, Rect window, int width, int height);
 Picture crop_picture(const Picture& in, Rect window);
 
 /// Applies EXIF orientation 1..8 (the stored picture becomes upright): mirrors and quarter turns
-/// as orientation_transform() describes. Values outside 1..8 leave the picture as it is.
+/// as EXIF defines them (orientation_transform() in pipeline/ops/render_geometry.hpp describes the
+/// same). Values outside 1..8 leave the picture as it is.
 Picture orient_picture(Picture in, int orientation);
 
 }  // namespace saluran

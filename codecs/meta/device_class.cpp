@@ -27,20 +27,6 @@ bool starts_with_any(const std::string& s, std::initializer_list<std::string_vie
 
 }  // namespace
 
-const char* device_class_name(DeviceClass c) {
-  switch (c) {
-    case DeviceClass::kCamera:
-      return "camera";
-    case DeviceClass::kDrone:
-      return "drone";
-    case DeviceClass::kPhone:
-      return "phone";
-    case DeviceClass::kUnknown:
-      break;
-  }
-  return "unknown";
-}
-
 DeviceClass classify_device(std::string_view make_in, std::string_view model_in) {
   const std::string make = lower(make_in);
   const std::string model = lower(model_in);

@@ -4,19 +4,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "pipeline/model/colour.hpp"
+
 namespace saluran {
 namespace {
 
-// Skin tone as a direction in RGB space: smartcrop.js's [0.78, 0.57, 0.44], made unit length
-// so a perfect match scores 1.
-constexpr float kSkinR = 0.7348f;
-constexpr float kSkinG = 0.5369f;
-constexpr float kSkinB = 0.4145f;
-constexpr float kSkinThreshold = 0.8f;  // 1 - distance; plain grey scores 0.77
-constexpr float kSkinLumaMin = 0.2f;
-constexpr float kSaturationThreshold = 0.4f;
-constexpr float kSaturationLumaMin = 0.05f;
-constexpr float kSaturationLumaMax = 0.9f;
 // A Laplacian this strong (a step of ~80 grey levels) counts as a full edge.
 constexpr float kEdgeFull = 80.0f;
 // How much each cue counts; they sum to 1 so the map stays within 0..1. Skin leads as in
@@ -35,34 +27,10 @@ int split(int i, int n, int parts) {
 
 }  // namespace
 
-AttentionCues colour_cues(std::uint8_t r8, std::uint8_t g8, std::uint8_t b8) {
+AttentionCues colour_cues(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
   AttentionCues cues;
-  const float r = r8 / 255.0f;
-  const float g = g8 / 255.0f;
-  const float b = b8 / 255.0f;
-  const float y = 0.299f * r + 0.587f * g + 0.114f * b;
-
-  const float length = std::sqrt(r * r + g * g + b * b);
-  if (length > 0 && y >= kSkinLumaMin) {
-    const float dr = r / length - kSkinR;
-    const float dg = g / length - kSkinG;
-    const float db = b / length - kSkinB;
-    const float closeness = 1.0f - std::sqrt(dr * dr + dg * dg + db * db);
-    if (closeness > kSkinThreshold) {
-      cues.skin = std::min(1.0f, (closeness - kSkinThreshold) / (1.0f - kSkinThreshold));
-    }
-  }
-
-  const float hi = std::max({r, g, b});
-  const float lo = std::min({r, g, b});
-  const float spread = hi - lo;
-  const float lightness = (hi + lo) / 2;
-  if (spread > 0 && y >= kSaturationLumaMin && y <= kSaturationLumaMax) {
-    const float s = lightness > 0.5f ? spread / (2.0f - hi - lo) : spread / (hi + lo);
-    if (s > kSaturationThreshold) {
-      cues.saturation = std::min(1.0f, (s - kSaturationThreshold) / (1.0f - kSaturationThreshold));
-    }
-  }
+  cues.skin = skin_tone(r, g, b);
+  cues.saturation = colour_saturation(r, g, b);
   return cues;
 }
 

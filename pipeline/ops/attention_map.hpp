@@ -38,7 +38,8 @@ struct AttentionCues {
   float saturation = 0;  ///< HSL saturation above 0.4, at moderate brightness
 };
 
-/// Skin and saturation cues of one colour (the edge cue needs neighbours and stays 0).
+/// Skin and saturation cues of one colour (skin_tone and colour_saturation of
+/// pipeline/model/colour.hpp; the edge cue needs neighbours and stays 0).
 AttentionCues colour_cues(std::uint8_t r, std::uint8_t g, std::uint8_t b);
 
 /// The map of `picture`, which is small: the caller downsizes it to about 256 px on the long

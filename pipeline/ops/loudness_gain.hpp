@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "codecs/audio/loudness_meter.hpp"
+#include "pipeline/model/loudness.hpp"
 
 namespace saluran {
 

@@ -7,11 +7,15 @@
 #include <jpeglib.h>
 // clang-format on
 
+#include <opencv2/core.hpp>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csetjmp>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -184,6 +188,129 @@ TEST(FaceDetector, EmptyOrMalformedPictureHasNoFaces) {
   EXPECT_TRUE(detector().detect(Picture{640, 480, std::vector<std::uint8_t>(100)}).empty());
   Picture grey{320, 240, std::vector<std::uint8_t>(320 * 240 * 3, 128)};
   EXPECT_TRUE(detector().detect(grey).empty());
+}
+
+TEST(FaceDetector, MalformedPictureIsAWarningEmptyOneIsNot) {
+  SKIP_WITHOUT_CASCADES();
+  const FaceSearch empty = detector().search(Picture{});
+  EXPECT_TRUE(empty.faces.empty());
+  EXPECT_TRUE(empty.warnings.empty());
+  const FaceSearch short_buffer =
+      detector().search(Picture{640, 480, std::vector<std::uint8_t>(100)});
+  EXPECT_TRUE(short_buffer.faces.empty());
+  ASSERT_EQ(short_buffer.warnings.size(), 1u);
+  EXPECT_NE(short_buffer.warnings[0].find("640x480"), std::string::npos)
+      << short_buffer.warnings[0];
+  EXPECT_NE(short_buffer.warnings[0].find("100 bytes"), std::string::npos)
+      << short_buffer.warnings[0];
+}
+
+/// While alive, OpenCV's new matrices get memory only `allow` times; after that an allocation
+/// throws cv::Exception as when memory runs out. OpenCV runs on the calling thread meanwhile, so
+/// the failure reaches the detector as it would from OpenCV's own code.
+class RefusingAllocator : public cv::MatAllocator {
+ public:
+  explicit RefusingAllocator(int allow)
+      : allow_(allow),
+        std_(cv::Mat::getStdAllocator()),
+        previous_(cv::Mat::getDefaultAllocator()),
+        threads_(cv::getNumThreads()) {
+    cv::setNumThreads(0);
+    cv::Mat::setDefaultAllocator(this);
+  }
+  ~RefusingAllocator() override {
+    cv::Mat::setDefaultAllocator(previous_);
+    cv::setNumThreads(threads_);
+  }
+  RefusingAllocator(const RefusingAllocator&) = delete;
+  RefusingAllocator& operator=(const RefusingAllocator&) = delete;
+
+  cv::UMatData* allocate(int dims, const int* sizes, int type, void* data, size_t* step,
+                         cv::AccessFlag flags, cv::UMatUsageFlags usage) const override {
+    if (data == nullptr && allow_.fetch_sub(1) <= 0) {
+      CV_Error(cv::Error::StsNoMem, "allocation refused by the test");
+    }
+    return std_->allocate(dims, sizes, type, data, step, flags, usage);
+  }
+  bool allocate(cv::UMatData* u, cv::AccessFlag flags, cv::UMatUsageFlags usage) const override {
+    return std_->allocate(u, flags, usage);
+  }
+  void deallocate(cv::UMatData* u) const override { std_->deallocate(u); }
+
+ private:
+  mutable std::atomic<int> allow_;
+  cv::MatAllocator* std_;
+  cv::MatAllocator* previous_;
+  int threads_;
+};
+
+TEST(FaceDetector, FailureWhilePreparingIsAWarningNotSilence) {
+  SKIP_WITHOUT_CASCADES();
+  const Picture grey{1600, 1200, std::vector<std::uint8_t>(1600 * 1200 * 3, 128)};
+  FaceSearch found;
+  {
+    RefusingAllocator refuse(0);
+    found = detector().search(grey);  // the first allocation (the analysis copy) fails
+  }
+  EXPECT_TRUE(found.faces.empty());
+  ASSERT_EQ(found.warnings.size(), 1u);
+  EXPECT_NE(found.warnings[0].find("face detection failed while preparing"), std::string::npos)
+      << found.warnings[0];
+  EXPECT_NE(found.warnings[0].find("allocation refused by the test"), std::string::npos)
+      << found.warnings[0];
+  // The detector is still usable afterwards, and quiet when nothing fails.
+  EXPECT_TRUE(detector().search(grey).warnings.empty());
+}
+
+TEST(FaceDetector, FailureWhileSearchingIsAWarningAndDropsTheFaces) {
+  SKIP_WITHOUT_CASCADES();
+  // A face-like picture is not needed: the cascades allocate on any picture.
+  Picture picture{320, 240, std::vector<std::uint8_t>(320 * 240 * 3)};
+  for (std::size_t i = 0; i < picture.rgb.size(); ++i) picture.rgb[i] = (i * 7919) % 251;
+  FaceSearch expected;
+  {
+    RefusingAllocator refuse_none(std::numeric_limits<int>::max());  // on one thread, as below
+    expected = detector().search(picture);
+  }
+  ASSERT_TRUE(expected.warnings.empty());
+  // Let the first `allow` allocations through, for every `allow` until the search completes:
+  // each failure is one warning and no faces; the last run gives the faces of an untouched one.
+  bool failed_while_searching = false;
+  for (int allow = 0; allow < 1000; ++allow) {
+    SCOPED_TRACE(allow);
+    FaceSearch found;
+    {
+      RefusingAllocator refuse(allow);
+      found = detector().search(picture);
+    }
+    if (found.warnings.empty()) {
+      ASSERT_EQ(found.faces.size(), expected.faces.size());
+      for (std::size_t i = 0; i < found.faces.size(); ++i) {
+        EXPECT_EQ(found.faces[i].box, expected.faces[i].box);
+      }
+      break;
+    }
+    ASSERT_EQ(found.warnings.size(), 1u);
+    EXPECT_TRUE(found.faces.empty());
+    EXPECT_NE(found.warnings[0].find("allocation refused by the test"), std::string::npos)
+        << found.warnings[0];
+    if (found.warnings[0].find("while searching") != std::string::npos) {
+      failed_while_searching = true;
+    }
+  }
+  EXPECT_TRUE(failed_while_searching);
+}
+
+TEST(FaceDetector, DetectGivesTheFacesOfSearch) {
+  SKIP_WITHOUT_CORPUS();
+  SKIP_WITHOUT_CASCADES();
+  const Picture picture = load_jpeg(test::corpus("people/obama_and_biden.jpg"));
+  const FaceSearch found = detector().search(picture, 800, kFastScaleStep);
+  EXPECT_TRUE(found.warnings.empty());
+  const std::vector<FaceBox> faces = detector().detect(picture, 800, kFastScaleStep);
+  ASSERT_EQ(faces.size(), found.faces.size());
+  ASSERT_FALSE(faces.empty());
+  for (std::size_t i = 0; i < faces.size(); ++i) EXPECT_EQ(faces[i].box, found.faces[i].box);
 }
 
 // ---------------------------------------------------------------------------------------------
