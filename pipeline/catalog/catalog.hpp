@@ -2,7 +2,10 @@
 // The catalog: SQLite in the library folder (WAL, synchronous=FULL), schema versioned with
 // migrations. Assets with every probe fact, their sources and duplicates, ingest runs, and
 // rejected files with reasons. The only shared state of the pipeline; every write is a
-// transaction.
+// transaction. No SQLite type is reachable from here: the implementation is split by concern
+// into schema.cpp (migrations), sqlite_statement.cpp and sqlite_error.cpp (statements,
+// transactions, errors), asset_filter.cpp (the query builder), catalog.cpp (opening) and the
+// queries: asset_queries.cpp, run_queries.cpp, focus_queries.cpp.
 //
 // Example:
 //   Result<Catalog> cat = Catalog::open("/srv/saluran/library/.saluran/catalog.db");
@@ -34,8 +37,8 @@ struct AssetQuery {
   std::optional<MediaKind> kind;
   std::optional<DeviceClass> device_class;
   std::string device;               ///< substring of "make model", case-insensitive
-  std::string from_date;            ///< capture date >= "YYYY-MM-DD"
-  std::string to_date;              ///< capture date <= "YYYY-MM-DD"
+  std::string from_date;            ///< capture date >= "YYYY-MM-DD" (is_calendar_date)
+  std::string to_date;              ///< capture date <= "YYYY-MM-DD" (is_calendar_date)
   std::optional<std::int64_t> run;  ///< first ingested by this run
   std::string text;                 ///< substring of the library path or any source path
   /// Place: within `within_km` of (lat, lon)...

@@ -14,9 +14,9 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
-#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -24,6 +24,7 @@
 #include "codecs/file_bytes.hpp"
 #include "codecs/file_copy.hpp"
 #include "pipeline/catalog/catalog.hpp"
+#include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/walk.hpp"
 
@@ -135,6 +136,12 @@ class IngestRunner {
     bool skipped_ok() const { return !entry.error && entry.skipped.empty(); }
   };
 
+  // Before the workers start.
+  Status begin_run(const std::vector<std::string>& sources);
+  void collect_candidates();
+  void pair_sidecars();
+  Status plan_work();
+
   // Worker side.
   void start_workers();
   void stop_workers();
@@ -143,6 +150,8 @@ class IngestRunner {
   Prepared& wait_prepared(std::size_t work_index);
 
   // Ingesting-thread side.
+  Status ingest_all();
+  Status ingest_candidate(const Candidate& c, std::size_t& next_work);
   Status finish_one(const Candidate& c, Prepared& p);
   Status record_unchanged(const Candidate& c);
   Status reject(SourceRecord rec, const Error& e, std::uint64_t already_counted = 0);
@@ -174,8 +183,8 @@ class IngestRunner {
   std::size_t consumed_ = 0;   // items the ingesting thread has taken
   std::vector<bool> ready_;    // by work index
   bool stop_ = false;
-  std::vector<std::thread> workers_;
-  std::mutex event_mutex_;  // on_event is called from one thread at a time
+  std::unique_ptr<WorkerPool> pool_;  // the workers, while they run
+  std::mutex event_mutex_;            // on_event is called from one thread at a time
 };
 
 void IngestRunner::emit(const IngestEvent& ev) {
@@ -283,9 +292,13 @@ void IngestRunner::worker_loop() {
 
 void IngestRunner::start_workers() {
   ready_.assign(work_.size(), false);
-  const int jobs = std::clamp(options_.jobs, 1, 16);
-  for (int i = 0; i < jobs && static_cast<std::size_t>(i) < work_.size(); ++i)
-    workers_.emplace_back([this] { worker_loop(); });
+  const std::size_t jobs =
+      std::min(static_cast<std::size_t>(std::clamp(options_.jobs, 1, 16)), work_.size());
+  if (jobs == 0) return;
+  // Each worker takes files in turn until none is left (worker_loop), so the pool holds one
+  // thread per worker: a worker waiting for the window to move never holds up another.
+  pool_ = std::make_unique<WorkerPool>(static_cast<int>(jobs));
+  for (std::size_t i = 0; i < jobs; ++i) pool_->submit([this] { worker_loop(); });
 }
 
 void IngestRunner::stop_workers() {
@@ -294,8 +307,7 @@ void IngestRunner::stop_workers() {
     stop_ = true;
   }
   changed_.notify_all();
-  for (std::thread& t : workers_) t.join();
-  workers_.clear();
+  if (std::unique_ptr<WorkerPool> pool = std::move(pool_)) pool->wait();
   // Copies prepared but never placed (the run stopped early) are not left behind.
   for (Prepared& p : prepared_) {
     if (!p.tmp.empty()) ::unlink(p.tmp.c_str());
@@ -456,7 +468,7 @@ Status IngestRunner::finish_one(const Candidate& c, Prepared& p) {
   return handle_sidecars(c, *id, asset.library_path, true);
 }
 
-Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) {
+Status IngestRunner::begin_run(const std::vector<std::string>& sources) {
   report_.run.started_at = utc_now();
   report_.run.operator_name = options_.operator_name.empty() ? os_user() : options_.operator_name;
   for (const std::string& s : sources) {
@@ -467,8 +479,10 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
   Result<std::int64_t> run_id = catalog_.begin_run(report_.run.operator_name, report_.run.sources);
   if (!run_id) return run_id.error();
   report_.run.id = *run_id;
+  return Ok{};
+}
 
-  // Candidates, with sidecars attached to the media file of the same stem in the same folder.
+void IngestRunner::collect_candidates() {
   const fs::path library_abs = fs::absolute(options_.library).lexically_normal();
   for (WalkEntry& w : walk_paths(report_.run.sources)) {
     // Never ingest the library into itself.
@@ -486,6 +500,10 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
     bytes_total_ += c.stat.size;
     candidates_.push_back(std::move(c));
   }
+}
+
+// Sidecars are attached to the media file of the same stem in the same folder.
+void IngestRunner::pair_sidecars() {
   std::vector<std::string> paths;
   for (const Candidate& c : candidates_) paths.push_back(c.entry.path);
   auto sidecar = [&](std::size_t i) { return is_sidecar_ext(lower_extension(paths[i])); };
@@ -495,7 +513,10 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
     candidates_[side].is_sidecar = true;
     candidates_[media].sidecars.push_back(side);
   }
-  // Sources ingested before and unchanged since are not read again; the rest is work.
+}
+
+// Sources ingested before and unchanged since are not read again; the rest is work.
+Status IngestRunner::plan_work() {
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
     Candidate& c = candidates_[i];
     if (c.is_sidecar || !c.skipped_ok()) continue;
@@ -510,32 +531,45 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
     }
   }
   prepared_.resize(candidates_.size());
+  return Ok{};
+}
+
+Status IngestRunner::ingest_candidate(const Candidate& c, std::size_t& next_work) {
+  if (c.entry.error) {
+    return reject({c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kRejected, 0, {}},
+                  *c.entry.error);
+  }
+  if (!c.entry.skipped.empty()) {
+    return record(
+        {c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kSkipped, 0, c.entry.skipped},
+        c.entry.skipped);
+  }
+  if (c.unchanged_asset) return record_unchanged(c);
+  return finish_one(c, wait_prepared(next_work++));
+}
+
+// In source order, while the workers prepare the next few files.
+Status IngestRunner::ingest_all() {
+  std::size_t next_work = 0;
+  for (const Candidate& c : candidates_) {
+    if (c.is_sidecar) continue;
+    if (Status st = ingest_candidate(c, next_work); !st) return st;
+  }
+  return Ok{};
+}
+
+Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) {
+  if (Status st = begin_run(sources); !st) return st.error();
+  collect_candidates();
+  pair_sidecars();
+  if (Status st = plan_work(); !st) return st.error();
   emit(progress_event(IngestEvent::Type::kStart));
   start_workers();
-
-  std::size_t next_work = 0;
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    const Candidate& c = candidates_[i];
-    Status st = Ok{};
-    if (c.is_sidecar) continue;
-    if (c.entry.error) {
-      st = reject({c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kRejected, 0, {}},
-                  *c.entry.error);
-    } else if (!c.entry.skipped.empty()) {
-      st = record(
-          {c.entry.path, c.stat.size, c.stat.mtime_ns, SourceOutcome::kSkipped, 0, c.entry.skipped},
-          c.entry.skipped);
-    } else if (c.unchanged_asset) {
-      st = record_unchanged(c);
-    } else {
-      st = finish_one(c, wait_prepared(next_work++));
-    }
-    if (!st) {
-      stop_workers();
-      report_.run.finished_at.clear();
-      (void)catalog_.finish_run(report_.run);
-      return st.error();
-    }
+  if (Status st = ingest_all(); !st) {
+    stop_workers();
+    report_.run.finished_at.clear();
+    (void)catalog_.finish_run(report_.run);
+    return st.error();
   }
   stop_workers();
   report_.run.finished_at = utc_now();
@@ -545,6 +579,28 @@ Result<IngestReport> IngestRunner::run(const std::vector<std::string>& sources) 
 }
 
 }  // namespace
+
+Outcome outcome_of(SourceOutcome outcome) {
+  switch (outcome) {
+    case SourceOutcome::kCopied:
+      return Outcome::kCopied;
+    case SourceOutcome::kDuplicate:
+    case SourceOutcome::kUnchanged:
+      return Outcome::kUpToDate;
+    case SourceOutcome::kSkipped:
+    case SourceOutcome::kSidecar:
+      return Outcome::kSkipped;
+    case SourceOutcome::kRejected:
+      return Outcome::kFailed;
+  }
+  return Outcome::kFailed;
+}
+
+OutcomeCounts outcome_counts(const IngestReport& report) {
+  OutcomeCounts counts;
+  for (const SourceRecord& s : report.sources) counts.add(outcome_of(s.outcome));
+  return counts;
+}
 
 std::string safe_name(const std::string& name) {
   std::string out;

@@ -21,9 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "codecs/input_limits.hpp"
 #include "pipeline/model/asset.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/input_limits.hpp"
+#include "pipeline/model/outcome.hpp"
 
 namespace saluran {
 
@@ -57,6 +58,16 @@ struct IngestReport {
   IngestRun run;
   std::vector<SourceRecord> sources;  ///< every file met, in order, with its outcome
 };
+
+/// The common outcome of one source file, so a batch counts ingest's files like any stage's
+/// items (the detailed SourceOutcome stays in the report, the catalog and the output):
+/// copied -> kCopied; duplicate and unchanged -> kUpToDate (the library already holds the
+/// content); skipped and sidecar -> kSkipped (not an item of its own: passed over, or carried
+/// with its media file); rejected -> kFailed.
+Outcome outcome_of(SourceOutcome outcome);
+
+/// The report's source files counted by their common outcome (outcome_of).
+OutcomeCounts outcome_counts(const IngestReport& report);
 
 /// Ingests the given files and folders into the library. Per-file failures are recorded as
 /// rejections and the run goes on; a failure of the library itself (disk full, no permission,

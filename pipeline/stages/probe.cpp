@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -15,6 +14,7 @@
 #include "codecs/image/photo_probe.hpp"
 #include "codecs/meta/dji_srt.hpp"
 #include "codecs/sniff.hpp"
+#include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/walk.hpp"
 
 namespace saluran {
@@ -96,49 +96,38 @@ Result<MediaInfo> probe_file(const std::string& path, const InputLimits& limits)
   return probe_av(path, limits);
 }
 
-ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOptions& options) {
-  ProbeReport report;
-  std::vector<ProbeEntry>& entries = report.entries;
-  std::vector<bool> explicit_file;
-  for (WalkEntry& w : walk_paths(paths)) {
-    entries.push_back(ProbeEntry{std::move(w.path), {}, std::move(w.error), std::move(w.skipped)});
-    explicit_file.push_back(w.explicit_file);
-  }
+namespace {
 
+/// Probes the entries to do, on the worker pool; each file's result goes to its own entry.
+void probe_all(std::vector<ProbeEntry>& entries, const std::vector<bool>& explicit_file,
+               const ProbeOptions& options) {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (!entries[i].error && entries[i].skipped.empty()) todo.push_back(i);
   }
-  std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
-  auto work = [&] {
-    for (std::size_t k = next++; k < todo.size(); k = next++) {
-      ProbeEntry& e = entries[todo[k]];
-      Result<MediaInfo> r = probe_file(e.path, options.limits);
-      if (r) {
-        e.info = std::move(r.value());
-      } else if (is_passed_over(r.error(), explicit_file[todo[k]])) {
-        e.skipped = kNotMediaReason;
-      } else {
-        e.error = std::move(r.error());
-        e.error->context.stage = "probe";
-      }
-      const std::size_t n = ++done;
-      if (options.on_progress) {
-        std::lock_guard lock(progress_mutex);
-        options.on_progress(n, todo.size());
-      }
+  parallel_for(todo.size(), std::clamp(options.threads, 1, 64), [&](std::size_t k) {
+    ProbeEntry& e = entries[todo[k]];
+    Result<MediaInfo> r = probe_file(e.path, options.limits);
+    if (r) {
+      e.info = std::move(r.value());
+    } else if (is_passed_over(r.error(), explicit_file[todo[k]])) {
+      e.skipped = kNotMediaReason;
+    } else {
+      e.error = std::move(r.error());
+      e.error->context.stage = "probe";
     }
-  };
-  const int threads = std::clamp(options.threads, 1, 64);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<std::size_t>(t) < todo.size(); ++t)
-    pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+    const std::size_t n = ++done;
+    if (options.on_progress) {
+      std::lock_guard lock(progress_mutex);
+      options.on_progress(n, todo.size());
+    }
+  });
+}
 
-  // Attach DJI telemetry to its video and drop the SRT's own row.
+/// Attaches DJI telemetry to its video; returns which entries (the SRTs attached) to drop.
+std::vector<bool> attach_telemetry(std::vector<ProbeEntry>& entries) {
   std::vector<bool> drop(entries.size(), false);
   // DJI writes DJI_0001.MP4 + DJI_0001.SRT: the SRT belongs to the video, not beside it.
   std::vector<std::string> found;
@@ -160,16 +149,41 @@ ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOption
     if (!m.gps && s.info->meta.gps) m.gps = s.info->meta.gps;
     drop[srt] = true;
   }
-  std::vector<ProbeEntry> kept;
+  return drop;
+}
+
+}  // namespace
+
+Outcome outcome_of(const ProbeEntry& entry) {
+  if (entry.error) return Outcome::kFailed;
+  if (!entry.skipped.empty()) return Outcome::kSkipped;
+  return entry.info ? Outcome::kUpToDate : Outcome::kFailed;
+}
+
+OutcomeCounts outcome_counts(const ProbeReport& report) {
+  OutcomeCounts counts;
+  for (const ProbeEntry& e : report.entries) counts.add(outcome_of(e));
+  return counts;
+}
+
+ProbeReport probe_paths(const std::vector<std::string>& paths, const ProbeOptions& options) {
+  std::vector<ProbeEntry> entries;
+  std::vector<bool> explicit_file;
+  for (WalkEntry& w : walk_paths(paths)) {
+    entries.push_back(ProbeEntry{std::move(w.path), {}, std::move(w.error), std::move(w.skipped)});
+    explicit_file.push_back(w.explicit_file);
+  }
+  probe_all(entries, explicit_file, options);
+  const std::vector<bool> drop = attach_telemetry(entries);
+  ProbeReport report;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (drop[i]) continue;
     ProbeEntry& e = entries[i];
     if (e.info) ++report.read;
     if (e.error) ++report.failed;
     if (!e.skipped.empty()) ++report.skipped;
-    kept.push_back(std::move(e));
+    report.entries.push_back(std::move(e));
   }
-  entries = std::move(kept);
   return report;
 }
 

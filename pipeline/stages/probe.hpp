@@ -13,9 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "codecs/input_limits.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/input_limits.hpp"
 #include "pipeline/model/media_info.hpp"
+#include "pipeline/model/outcome.hpp"
 
 namespace saluran {
 
@@ -35,6 +36,12 @@ struct ProbeEntry {
   std::string skipped;            ///< non-empty: why it was passed over (not media)
 };
 
+/// The common outcome of one probed file, so a batch counts probe entries like any stage's
+/// items. A probe only reads and never writes, so a file read is kUpToDate (nothing made,
+/// nothing to do: its facts are as the file is); a file passed over (not media, a symbolic
+/// link) is kSkipped; a file that could not be read (broken, missing) is kFailed.
+Outcome outcome_of(const ProbeEntry& entry);
+
 /// The outcome for a whole call, in the order the files were found (sorted within folders).
 struct ProbeReport {
   std::vector<ProbeEntry> entries;
@@ -42,6 +49,10 @@ struct ProbeReport {
   std::size_t failed = 0;
   std::size_t skipped = 0;
 };
+
+/// The entries counted by their common outcome (outcome_of): read as up to date, skipped,
+/// failed.
+OutcomeCounts outcome_counts(const ProbeReport& report);
 
 /// Probes one file by content: photo, video, audio or DJI telemetry (.SRT).
 Result<MediaInfo> probe_file(const std::string& path, const InputLimits& limits);

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "codecs/file_copy.hpp"
 #include "pipeline/catalog/catalog.hpp"
 #include "tests/support/media_tree.hpp"
@@ -51,6 +53,30 @@ void make_card(const test::TempDir& src) {
   fs::copy_file(corpus("broken/truncated.jpg"), src / "phone/IMG_9999.JPG");
   test::write_text(src / "DCIM/notes.txt", "Liputan kunjungan Bupati\n");
   fs::create_symlink("/etc", src / "DCIM/link-out");
+}
+
+TEST(IngestOutcome, EachSourceOutcomeMapsToTheCommonOutcome) {
+  EXPECT_EQ(outcome_of(SourceOutcome::kCopied), Outcome::kCopied);
+  EXPECT_EQ(outcome_of(SourceOutcome::kDuplicate), Outcome::kUpToDate);
+  EXPECT_EQ(outcome_of(SourceOutcome::kUnchanged), Outcome::kUpToDate);
+  EXPECT_EQ(outcome_of(SourceOutcome::kSkipped), Outcome::kSkipped);
+  EXPECT_EQ(outcome_of(SourceOutcome::kSidecar), Outcome::kSkipped);
+  EXPECT_EQ(outcome_of(SourceOutcome::kRejected), Outcome::kFailed);
+}
+
+TEST(IngestOutcome, ReportCountsByCommonOutcome) {
+  IngestReport r;
+  for (SourceOutcome o :
+       {SourceOutcome::kCopied, SourceOutcome::kCopied, SourceOutcome::kDuplicate,
+        SourceOutcome::kUnchanged, SourceOutcome::kSidecar, SourceOutcome::kRejected}) {
+    r.sources.push_back(SourceRecord{"/card/x", 1, 0, o, 0, {}});
+  }
+  const OutcomeCounts n = outcome_counts(r);
+  EXPECT_EQ(n[Outcome::kCopied], 2u);
+  EXPECT_EQ(n[Outcome::kUpToDate], 2u);
+  EXPECT_EQ(n[Outcome::kSkipped], 1u);
+  EXPECT_EQ(n[Outcome::kFailed], 1u);
+  EXPECT_EQ(n[Outcome::kMade], 0u);
 }
 
 TEST(Ingest, CardIntoLibrary) {
@@ -128,6 +154,40 @@ TEST(Ingest, CardIntoLibrary) {
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->run.duplicates, 1);
   EXPECT_EQ(cat->list_assets({})->size(), 4u);
+}
+
+TEST(Ingest, SameOutcomesInSourceOrderWithOneWorkerOrMany) {
+  SKIP_WITHOUT_CORPUS();
+  test::TempDir src("workers");
+  for (int i = 0; i < 9; ++i) {
+    test::copy_with_tail(corpus("camera/DSCN0010.jpg"), src / fmt::format("c/IMG_{:04}.JPG", i), 16,
+                         static_cast<std::uint64_t>(i));
+  }
+  fs::copy_file(src / "c/IMG_0003.JPG", src / "c/IMG_0003b.JPG");  // a duplicate
+  test::write_text(src / "c/notes.txt", "Liputan\n");
+  std::vector<std::vector<std::pair<std::string, SourceOutcome>>> seen;
+  for (int jobs : {1, 5}) {
+    test::TempDir lib("library");
+    IngestOptions opts;
+    opts.library = lib.path().string();
+    opts.jobs = jobs;
+    Result<IngestReport> r = ingest({src.path().string()}, opts);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r->run.copied, 9) << jobs;
+    EXPECT_EQ(r->run.duplicates, 1) << jobs;
+    EXPECT_EQ(r->run.skipped, 1) << jobs;
+    EXPECT_TRUE(fs::is_empty(lib.path() / ".saluran/tmp")) << jobs;
+    std::vector<std::pair<std::string, SourceOutcome>> order;
+    for (const SourceRecord& s : r->sources) order.emplace_back(s.path, s.outcome);
+    seen.push_back(std::move(order));
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  // In source order: the copy after the original it duplicates.
+  ASSERT_EQ(seen[0].size(), 11u);
+  EXPECT_EQ(seen[0][3].first, src / "c/IMG_0003.JPG");
+  EXPECT_EQ(seen[0][3].second, SourceOutcome::kCopied);
+  EXPECT_EQ(seen[0][4].first, src / "c/IMG_0003b.JPG");
+  EXPECT_EQ(seen[0][4].second, SourceOutcome::kDuplicate);
 }
 
 TEST(Ingest, NameCollisionsNeverOverwrite) {
