@@ -4,21 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "codecs/av/av_error.hpp"
 #include "codecs/av/av_filter.hpp"
 #include "codecs/av/av_inc.hpp"
 #include "codecs/av/av_open.hpp"
-#include "codecs/file_copy.hpp"
-#include "pipeline/ops/loudness_gain.hpp"
-#include "pipeline/run/bounded_queue.hpp"
+#include "codecs/av/transcode_branch.hpp"
+#include "pipeline/run/worker_pool.hpp"
 
 namespace saluran::av {
 namespace {
@@ -28,447 +21,6 @@ using Clock = std::chrono::steady_clock;
 // Audio frames are small (a few KB); a deeper queue lets the sound run ahead of slow pictures
 // without stalling the decoder.
 constexpr std::size_t kAudioQueueFrames = 64;
-// Samples per block in the loudness second pass.
-constexpr std::size_t kLoudnessBlock = 4096;
-
-/// Per output: its file, its first error, its loudness figures. Shared by the video and audio
-/// branch threads of the output.
-struct OutputState {
-  const TranscodeOutput* spec = nullptr;
-  std::unique_ptr<OutputFile> file;
-  std::mutex mutex;
-  std::optional<Error> error;
-  OutputOutcome outcome;
-
-  void fail(Error e) {
-    std::lock_guard lock(mutex);
-    if (!error) error = std::move(e);
-  }
-  bool failed() {
-    std::lock_guard lock(mutex);
-    return error.has_value();
-  }
-};
-
-/// One encoder of one output stream, fed by a branch.
-struct Encoder {
-  OutputState* out = nullptr;
-  CodecContextPtr ctx;
-  int stream = -1;
-  std::int64_t frames = 0;
-};
-
-/// One filter chain on its own thread, feeding one or more encoders.
-struct Branch {
-  bool video = true;
-  std::string filter;
-  std::shared_ptr<const MovingCrop> moving_crop;
-  double in_tb = 0;  ///< seconds per tick of the frames pushed in
-  int last_crop_x = -1;
-  std::optional<FilterChain> chain;
-  std::vector<std::unique_ptr<Encoder>> encoders;
-  std::unique_ptr<BoundedQueue<FramePtr>> queue;
-  std::thread thread;
-  // Loudness branches only: one encoder, audio spooled between the passes.
-  std::optional<LoudnessTarget> loudness;
-  AudioEncodeSettings loudness_encoder;
-  int channels = 0;
-  int sample_rate = 0;
-  std::string channel_layout;
-};
-
-Status encode_and_write(Encoder& e, const AVFrame* frame, AVPacket* pkt) {
-  int ret = avcodec_send_frame(e.ctx.get(), frame);
-  if (ret < 0 && ret != AVERROR_EOF) return check_av(ret, "avcodec_send_frame", e.out->spec->path);
-  if (frame != nullptr) ++e.frames;
-  while (true) {
-    ret = avcodec_receive_packet(e.ctx.get(), pkt);
-    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return Ok{};
-    if (auto st = check_av(ret, "avcodec_receive_packet", e.out->spec->path); !st) return st;
-    auto st = e.out->file->write(e.stream, pkt, e.ctx.get());
-    av_packet_unref(pkt);
-    if (!st) return st;
-  }
-}
-
-bool any_alive(const Branch& b) {
-  return std::any_of(b.encoders.begin(), b.encoders.end(),
-                     [](const auto& e) { return !e->out->failed(); });
-}
-
-// Sends one filtered frame to every encoder of the branch whose output is still alive.
-void feed_encoders(Branch& b, AVFrame* frame, AVPacket* pkt) {
-  const AVRational sink_tb = av_buffersink_get_time_base(b.chain->sink());
-  const std::int64_t pts = frame->pts;
-  // The decoder's picture types must not force keyframes: the preset's GOP decides them.
-  if (b.video) frame->pict_type = AV_PICTURE_TYPE_NONE;
-  for (auto& e : b.encoders) {
-    if (e->out->failed()) continue;
-    if (pts != AV_NOPTS_VALUE) frame->pts = av_rescale_q(pts, sink_tb, e->ctx->time_base);
-    if (auto st = encode_and_write(*e, frame, pkt); !st) e->out->fail(st.error());
-  }
-  frame->pts = pts;
-}
-
-void fail_all(Branch& b, const Error& e) {
-  for (auto& enc : b.encoders) enc->out->fail(e);
-}
-
-Status drain(Branch& b, AVFrame* filtered, AVPacket* pkt) {
-  while (true) {
-    auto got = b.chain->pull(filtered);
-    if (!got) return got.error();
-    if (!*got) return Ok{};
-    feed_encoders(b, filtered, pkt);
-    av_frame_unref(filtered);
-  }
-}
-
-// A reframed rendition: puts the crop window where the path says for this frame's time.
-Status move_crop(Branch& b, const AVFrame* frame) {
-  if (!b.moving_crop || b.moving_crop->x.empty() || frame->pts == AV_NOPTS_VALUE) return Ok{};
-  const MovingCrop& m = *b.moving_crop;
-  const double t = static_cast<double>(frame->pts) * b.in_tb;
-  const auto last = static_cast<std::int64_t>(m.x.size()) - 1;
-  const std::int64_t i = std::clamp<std::int64_t>(std::llround(t * m.fps), 0, last);
-  const int x = m.x[static_cast<std::size_t>(i)];
-  if (x == b.last_crop_x) return Ok{};
-  b.last_crop_x = x;
-  return b.chain->command(kMovingCropFilter, "x", std::to_string(x));
-}
-
-void run_branch(Branch& b) {
-  FramePtr filtered = make_frame();
-  PacketPtr pkt = make_packet();
-  while (auto item = b.queue->pop()) {
-    if (!any_alive(b)) {
-      // Nobody wants this chain's frames any more: let the decoder stop sending them.
-      b.queue->close();
-      continue;
-    }
-    Status st = move_crop(b, item->get());
-    if (st) st = b.chain->push(item->get());
-    if (st) st = drain(b, filtered.get(), pkt.get());
-    if (!st) {
-      fail_all(b, st.error());
-      b.queue->close();
-    }
-  }
-  if (!any_alive(b)) return;
-  Status st = b.chain->push(nullptr);
-  if (st) st = drain(b, filtered.get(), pkt.get());
-  if (!st) return fail_all(b, st.error());
-  for (auto& e : b.encoders) {
-    if (e->out->failed()) continue;
-    if (auto fl = encode_and_write(*e, nullptr, pkt.get()); !fl) e->out->fail(fl.error());
-    e->out->outcome.video_frames = b.video ? e->frames : e->out->outcome.video_frames;
-  }
-}
-
-/// A temporary file of raw interleaved float samples between the two loudness passes.
-class Spool {
- public:
-  explicit Spool(const std::string& near) {
-    path_ = temp_path_beside(near, "spool");
-    file_ = std::fopen(path_.c_str(), "w+b");
-  }
-  ~Spool() {
-    if (file_ != nullptr) std::fclose(file_);
-    std::remove(path_.c_str());
-  }
-  Spool(const Spool&) = delete;
-  Spool& operator=(const Spool&) = delete;
-  bool ok() const { return file_ != nullptr && !error_; }
-  const std::string& path() const { return path_; }
-  void write(const float* data, std::size_t count) {
-    if (file_ != nullptr && std::fwrite(data, sizeof(float), count, file_) != count) error_ = true;
-  }
-  void rewind() {
-    if (file_ != nullptr) std::fseek(file_, 0, SEEK_SET);
-  }
-  std::size_t read(float* data, std::size_t count) {
-    return file_ == nullptr ? 0 : std::fread(data, sizeof(float), count, file_);
-  }
-
- private:
-  std::string path_;
-  std::FILE* file_ = nullptr;
-  bool error_ = false;
-};
-
-/// Where the encoder's packets of a loudness pass go: the output file, or a decoder that
-/// measures what listeners will hear (a trial encode, to learn what the codec changes).
-class PacketTarget {
- public:
-  /// Into the output file, through `e`.
-  explicit PacketTarget(Encoder& e) : encoder_(&e) {}
-  /// Through a fresh encoder like `e`'s and back through its decoder into `meter`.
-  static Result<PacketTarget> trial(const Encoder& e, const AudioEncodeSettings& s,
-                                    LoudnessMeter& meter) {
-    PacketTarget t;
-    t.meter_ = &meter;
-    auto enc = open_audio_encoder(s, false);
-    if (!enc) return enc.error();
-    t.own_ = std::make_unique<Encoder>();
-    t.own_->out = e.out;
-    t.own_->ctx = std::move(*enc);
-    t.encoder_ = t.own_.get();
-    const AVCodec* codec = avcodec_find_decoder(t.own_->ctx->codec_id);
-    if (codec == nullptr) return make_error(ErrorCode::kUnsupported, "no decoder for the trial");
-    t.dec_.reset(avcodec_alloc_context3(codec));
-    if (!t.dec_) return make_error(ErrorCode::kExternal, "out of memory");
-    CodecParamsPtr par(avcodec_parameters_alloc());
-    if (auto st = check_av(avcodec_parameters_from_context(par.get(), t.own_->ctx.get()),
-                           "avcodec_parameters_from_context");
-        !st)
-      return st.error();
-    if (auto st = check_av(avcodec_parameters_to_context(t.dec_.get(), par.get()),
-                           "avcodec_parameters_to_context");
-        !st)
-      return st.error();
-    t.dec_->pkt_timebase = t.own_->ctx->time_base;
-    if (auto st = check_av(avcodec_open2(t.dec_.get(), codec, nullptr), "avcodec_open2"); !st)
-      return st.error();
-    return t;
-  }
-
-  AVCodecContext* encoder() const { return encoder_->ctx.get(); }
-
-  /// Encodes `frame` (null: flush) and delivers the packets.
-  Status encode(const AVFrame* frame, AVPacket* pkt) {
-    if (!dec_) return encode_and_write(*encoder_, frame, pkt);
-    int ret = avcodec_send_frame(encoder_->ctx.get(), frame);
-    if (ret < 0 && ret != AVERROR_EOF) return check_av(ret, "avcodec_send_frame");
-    while (true) {
-      ret = avcodec_receive_packet(encoder_->ctx.get(), pkt);
-      if (ret == AVERROR(EAGAIN)) return Ok{};
-      if (ret == AVERROR_EOF) return decode(nullptr);
-      if (auto st = check_av(ret, "avcodec_receive_packet"); !st) return st;
-      auto st = decode(pkt);
-      av_packet_unref(pkt);
-      if (!st) return st;
-    }
-  }
-
- private:
-  PacketTarget() = default;
-
-  Status decode(const AVPacket* pkt) {
-    const int sent = avcodec_send_packet(dec_.get(), pkt);
-    if (sent < 0 && sent != AVERROR_EOF) return Ok{};  // a bad trial packet: skip it
-    FramePtr frame = make_frame();
-    while (avcodec_receive_frame(dec_.get(), frame.get()) >= 0) {
-      // Decoders give planar float (or s16 for PCM, which has no trial); interleave it.
-      const int ch = frame->ch_layout.nb_channels;
-      interleaved_.resize(static_cast<std::size_t>(frame->nb_samples) * ch);
-      for (int i = 0; i < frame->nb_samples; ++i) {
-        for (int c = 0; c < ch; ++c) {
-          const auto* plane = reinterpret_cast<const float*>(frame->format == AV_SAMPLE_FMT_FLTP
-                                                                 ? frame->extended_data[c]
-                                                                 : frame->extended_data[0]);
-          interleaved_[static_cast<std::size_t>(i) * ch + c] =
-              frame->format == AV_SAMPLE_FMT_FLTP ? plane[i] : plane[i * ch + c];
-        }
-      }
-      meter_->add(interleaved_.data(), static_cast<std::size_t>(frame->nb_samples));
-      av_frame_unref(frame.get());
-    }
-    return Ok{};
-  }
-
-  Encoder* encoder_ = nullptr;
-  std::unique_ptr<Encoder> own_;
-  CodecContextPtr dec_;
-  LoudnessMeter* meter_ = nullptr;
-  std::vector<float> interleaved_;
-};
-
-/// One pass over the spool: gain, then the limiter when asked.
-struct PassSettings {
-  double gain_db = 0;
-  bool limit = false;
-  double ceiling_dbtp = -1.0;
-};
-
-// Reads the spool through gain and limiter into `meter`, and into `target` when given.
-Status loudness_pass(Branch& b, Spool& spool, const PassSettings& ps, LoudnessMeter& meter,
-                     PacketTarget* target, AVPacket* pkt) {
-  std::optional<TruePeakLimiter> limiter;
-  if (ps.limit) limiter.emplace(b.channels, b.sample_rate, ps.ceiling_dbtp);
-  std::optional<FilterChain> to_encoder;
-  if (target != nullptr) {
-    StreamFormat in;
-    in.video = false;
-    in.sample_rate = b.sample_rate;
-    in.sample_format = AV_SAMPLE_FMT_FLT;
-    in.channels = b.channels;
-    in.channel_layout = b.channel_layout;
-    in.tb_num = 1;
-    in.tb_den = b.sample_rate;
-    AVCodecContext* enc = target->encoder();
-    auto chain = FilterChain::make(
-        in, fmt::format("aformat=sample_fmts={}", av_get_sample_fmt_name(enc->sample_fmt)),
-        enc->frame_size);
-    if (!chain) return chain.error();
-    to_encoder.emplace(std::move(*chain));
-  }
-  FramePtr frame = make_frame();
-  FramePtr filtered = make_frame();
-  std::int64_t pts = 0;
-  auto encode_ready = [&]() -> Status {
-    while (true) {
-      auto got = to_encoder->pull(filtered.get());
-      if (!got) return got.error();
-      if (!*got) return Ok{};
-      filtered->pts = av_rescale_q(filtered->pts, av_buffersink_get_time_base(to_encoder->sink()),
-                                   target->encoder()->time_base);
-      auto st = target->encode(filtered.get(), pkt);
-      av_frame_unref(filtered.get());
-      if (!st) return st;
-    }
-  };
-  auto emit = [&](const float* data, std::size_t frames) -> Status {
-    if (frames == 0) return Ok{};
-    meter.add(data, frames);
-    if (!to_encoder) return Ok{};
-    av_frame_unref(frame.get());
-    frame->format = AV_SAMPLE_FMT_FLT;
-    frame->sample_rate = b.sample_rate;
-    av_channel_layout_default(&frame->ch_layout, b.channels);
-    frame->nb_samples = static_cast<int>(frames);
-    frame->pts = pts;
-    pts += static_cast<std::int64_t>(frames);
-    if (auto st = check_av(av_frame_get_buffer(frame.get(), 0), "av_frame_get_buffer"); !st)
-      return st;
-    std::memcpy(frame->data[0], data, frames * b.channels * sizeof(float));
-    if (auto st = to_encoder->push(frame.get()); !st) return st;
-    return encode_ready();
-  };
-  spool.rewind();
-  std::vector<float> block(kLoudnessBlock * b.channels);
-  std::vector<float> limited;
-  while (true) {
-    const std::size_t n = spool.read(block.data(), block.size());
-    if (n == 0) break;
-    apply_gain(block.data(), n, ps.gain_db);
-    const std::size_t frames = n / b.channels;
-    if (limiter) {
-      limited.clear();
-      limiter->process(block.data(), frames, limited);
-      if (auto st = emit(limited.data(), limited.size() / b.channels); !st) return st;
-    } else if (auto st = emit(block.data(), frames); !st) {
-      return st;
-    }
-  }
-  if (limiter) {
-    limited.clear();
-    limiter->flush(limited);
-    if (auto st = emit(limited.data(), limited.size() / b.channels); !st) return st;
-  }
-  if (to_encoder) {
-    if (auto st = to_encoder->push(nullptr); !st) return st;
-    if (auto st = encode_ready(); !st) return st;
-    if (auto st = target->encode(nullptr, pkt); !st) return st;
-  }
-  return Ok{};
-}
-
-// A loudness branch: measure while spooling, then find the gain and limiter that put the
-// *encoded* sound on target (lossy codecs change level and peaks a little, so trial encodes
-// are decoded and measured), then encode from the spool.
-void run_loudness_branch(Branch& b, const AudioEncodeSettings& settings) {
-  Encoder& e = *b.encoders.front();
-  OutputState& out = *e.out;
-  Spool spool(out.spec->path);
-  LoudnessMeter meter(b.channels, b.sample_rate);
-  FramePtr filtered = make_frame();
-  PacketPtr pkt = make_packet();
-  auto take = [&]() -> Status {
-    while (true) {
-      auto got = b.chain->pull(filtered.get());
-      if (!got) return got.error();
-      if (!*got) return Ok{};
-      const auto* samples = reinterpret_cast<const float*>(filtered->data[0]);
-      const auto frames = static_cast<std::size_t>(filtered->nb_samples);
-      meter.add(samples, frames);
-      spool.write(samples, frames * b.channels);
-      av_frame_unref(filtered.get());
-    }
-  };
-  if (!spool.ok()) {
-    out.fail(make_error(ErrorCode::kIo, "cannot create the loudness spool file", spool.path()));
-    b.queue->close();
-  }
-  while (auto item = b.queue->pop()) {
-    if (out.failed()) {
-      b.queue->close();
-      continue;
-    }
-    Status st = b.chain->push(item->get());
-    if (st) st = take();
-    if (!st) {
-      out.fail(st.error());
-      b.queue->close();
-    }
-  }
-  if (out.failed()) return;
-  Status st = b.chain->push(nullptr);
-  if (st) st = take();
-  if (st && !spool.ok())
-    st = make_error(ErrorCode::kIo, "writing the loudness spool failed (disk full?)", spool.path());
-  if (!st) return out.fail(st.error());
-
-  const LoudnessTarget& target = *b.loudness;
-  const Loudness source = meter.result();
-  PassSettings ps;
-  ps.ceiling_dbtp = target.true_peak_dbtp - target.limiter_margin_db;
-  const LoudnessPlan plan = plan_loudness(source, target.lufs, ps.ceiling_dbtp);
-  ps.gain_db = plan.gain_db;
-  ps.limit = plan.limited;
-  const bool lossy = settings.encoder != "pcm_s16le";
-  // Up to three trials: each corrects the gain by what the last one missed, and lowers the
-  // limiter's ceiling by any peak the codec added over the channel's limit.
-  // With the limiter working, a dB of gain gives less than a dB of loudness: the step is
-  // scaled by what the last change achieved (secant method).
-  double slope = 1.0;
-  double last_gain = 0;
-  double last_lufs = 0;
-  for (int trial = 0; trial < 4 && source.integrated_lufs > -70.0; ++trial) {
-    if (!ps.limit && !lossy) break;  // gain alone is exact
-    LoudnessMeter heard(b.channels, b.sample_rate);
-    LoudnessMeter before(b.channels, b.sample_rate);
-    std::optional<PacketTarget> codec;
-    if (lossy) {
-      auto t = PacketTarget::trial(e, settings, heard);
-      if (!t) return out.fail(t.error());
-      codec.emplace(std::move(*t));
-    }
-    if (auto s = loudness_pass(b, spool, ps, before, codec ? &*codec : nullptr, pkt.get()); !s)
-      return out.fail(s.error());
-    const Loudness got = lossy ? heard.result() : before.result();
-    const double off = target.lufs - got.integrated_lufs;
-    const double over = got.true_peak_dbtp + off - (target.true_peak_dbtp - 0.1);
-    if (std::abs(off) <= 0.1 && over <= 0) break;
-    if (trial > 0 && std::abs(ps.gain_db - last_gain) > 0.01) {
-      slope = std::clamp((got.integrated_lufs - last_lufs) / (ps.gain_db - last_gain), 0.2, 1.0);
-    }
-    last_gain = ps.gain_db;
-    last_lufs = got.integrated_lufs;
-    ps.gain_db += off / slope;
-    if (over > 0) {
-      ps.limit = true;
-      ps.ceiling_dbtp -= over;
-    }
-  }
-  LoudnessMeter processed(b.channels, b.sample_rate);
-  PacketTarget file(e);
-  if (auto s = loudness_pass(b, spool, ps, processed, &file, pkt.get()); !s)
-    return out.fail(s.error());
-  out.outcome.source_loudness = source;
-  out.outcome.processed_loudness = processed.result();
-  out.outcome.gain_db = ps.gain_db;
-  out.outcome.limited = ps.limit;
-}
 
 /// Merges damage times into ranges (gaps under two seconds join).
 void note_damage(std::vector<TimeRange>& ranges, double t) {
@@ -480,6 +32,8 @@ void note_damage(std::vector<TimeRange>& ranges, double t) {
   }
   ranges.push_back({t, t});
 }
+
+// ---- Step 1: open the input and its decoders ----
 
 struct Decoder {
   int stream = -1;
@@ -521,247 +75,361 @@ Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits&
   return d;
 }
 
-// Hands a decoded frame to every branch of its stream, each a new reference to the same data.
-void distribute(Decoder& d, AVFrame* frame) {
-  for (Branch* b : d.branches) {
-    FramePtr ref(av_frame_clone(frame));
-    if (!ref) continue;
-    b->queue->push(std::move(ref));
-  }
+/// The opened input, positioned where decoding starts, and the decoders the outputs need.
+struct Source {
+  InputFile in;
+  Decoder video;
+  Decoder audio;
+  AVRational video_rate{0, 1};
+};
+
+// Puts the demuxer near `seek_s` (at or before it). A failed seek is an error: reading on
+// from wherever the demuxer was left would make wrong or empty outputs.
+Status seek_to(InputFile& in, double seek_s) {
+  if (seek_s <= 0.5) return Ok{};
+  const std::int64_t ts = static_cast<std::int64_t>(seek_s * AV_TIME_BASE) +
+                          (in->start_time != AV_NOPTS_VALUE ? in->start_time : 0);
+  in.extend_deadline(kReadBudget);
+  const int ret = av_seek_frame(in.get(), -1, ts, AVSEEK_FLAG_BACKWARD);
+  if (ret >= 0) return Ok{};
+  const ErrorCode code =
+      ret == AVERROR_INVALIDDATA || ret == AVERROR_EOF ? ErrorCode::kCorrupt : ErrorCode::kExternal;
+  return make_error(code, fmt::format("cannot seek to {:.3f} s: {}", seek_s, av_error_text(ret)),
+                    in.path(), "av_seek_frame");
 }
 
-}  // namespace
-
-TranscodeResult transcode(const std::string& input, const std::vector<TranscodeOutput>& outputs,
-                          const TranscodeOptions& options) {
-  TranscodeResult result;
-  result.outputs.resize(outputs.size());
-  auto fail_input = [&](Error e) {
-    result.input_error = e;
-    for (auto& o : result.outputs) o.error = e;
-    return std::move(result);
-  };
+Result<Source> open_source(const std::string& input, const std::vector<TranscodeOutput>& outputs,
+                           const TranscodeOptions& options) {
   auto in = open_input_file(input, options.limits);
-  if (!in) return fail_input(in.error());
-  if (auto st = read_stream_info(*in, options.limits); !st) return fail_input(st.error());
-
-  const bool want_video =
-      std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; });
-  const bool want_audio =
-      std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.audio; });
-  Decoder vdec;
-  Decoder adec;
-  if (want_video) {
-    auto d = open_decoder(*in, AVMEDIA_TYPE_VIDEO, options.limits);
-    if (!d) return fail_input(d.error());
-    vdec = std::move(*d);
+  if (!in) return in.error();
+  if (auto st = read_stream_info(*in, options.limits); !st) return st.error();
+  Source src;
+  src.in = std::move(*in);
+  if (std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; })) {
+    auto d = open_decoder(src.in, AVMEDIA_TYPE_VIDEO, options.limits);
+    if (!d) return d.error();
+    src.video = std::move(*d);
   }
-  if (want_audio) {
-    auto d = open_decoder(*in, AVMEDIA_TYPE_AUDIO, options.limits);
-    if (!d) return fail_input(d.error());
-    adec = std::move(*d);
+  if (std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.audio; })) {
+    auto d = open_decoder(src.in, AVMEDIA_TYPE_AUDIO, options.limits);
+    if (!d) return d.error();
+    src.audio = std::move(*d);
   }
-
-  // Outputs and their encoders; renditions with the same chain share one branch.
-  std::vector<std::unique_ptr<OutputState>> states;
-  std::vector<std::unique_ptr<Branch>> branches;
-  std::map<std::string, Branch*> by_key;
-  AVRational vrate{0, 1};
-  if (vdec.stream >= 0) {
-    AVStream* st = (*in)->streams[vdec.stream];
-    vrate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+  if (src.video.stream >= 0) {
+    AVStream* st = src.in->streams[src.video.stream];
+    src.video_rate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
   }
-  auto branch_for = [&](bool video, const std::string& filter, int frame_size, bool own,
-                        std::shared_ptr<const MovingCrop> moving = nullptr) -> Result<Branch*> {
-    own = own || moving != nullptr;
-    const std::string key = fmt::format("{}|{}|{}", video ? 'v' : 'a', frame_size, filter);
-    if (!own) {
-      if (auto it = by_key.find(key); it != by_key.end()) return it->second;
-    }
-    auto b = std::make_unique<Branch>();
-    b->video = video;
-    b->filter = filter;
-    b->moving_crop = std::move(moving);
-    const Decoder& d = video ? vdec : adec;
-    const StreamFormat fmt =
-        video
-            ? StreamFormat::of_video_decoder(d.ctx.get(), d.tb.num, d.tb.den, vrate.num, vrate.den)
-            : StreamFormat::of_audio_decoder(d.ctx.get(), d.tb.num, d.tb.den);
-    auto chain = FilterChain::make(fmt, filter, frame_size);
-    if (!chain) return chain.error();
-    b->chain.emplace(std::move(*chain));
-    b->in_tb = av_q2d(d.tb);
-    b->queue = std::make_unique<BoundedQueue<FramePtr>>(
-        video ? static_cast<std::size_t>(std::max(1, options.video_queue_frames))
-              : kAudioQueueFrames);
-    Branch* raw = b.get();
-    branches.push_back(std::move(b));
-    if (!own) by_key[key] = raw;
-    return raw;
-  };
+  if (auto st = seek_to(src.in, options.seek_s); !st) return st.error();
+  return src;
+}
 
-  // Several encoders side by side already keep every core busy; frame threads inside each
-  // would only add delay and a set of frames in flight per thread (memory). One encoder alone
-  // gets x264's own choice.
+// ---- Step 2: the thread policy of the encoders ----
+
+// Several encoders side by side already keep every core busy; frame threads inside each
+// would only add delay and a set of frames in flight per thread (memory). One encoder alone
+// gets x264's own choice.
+int x264_threads(const std::vector<TranscodeOutput>& outputs) {
   const auto video_outputs = static_cast<unsigned>(
       std::count_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; }));
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const int x264_threads =
-      video_outputs <= 1
-          ? 0
-          : static_cast<int>(std::max(1u, (cores + video_outputs - 1) / video_outputs));
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    const TranscodeOutput& spec = outputs[i];
+  const auto cores = static_cast<unsigned>(default_threads());
+  return video_outputs <= 1
+             ? 0
+             : static_cast<int>(std::max(1u, (cores + video_outputs - 1) / video_outputs));
+}
+
+// ---- Step 3: plan the branches, sharing identical filter chains ----
+
+/// Every output's state and encoders, and the branches that feed them: renditions with the
+/// same chain share one branch (a moving crop or a loudness target gets one of its own).
+class BranchPlan {
+ public:
+  BranchPlan(const Source& src, const TranscodeOptions& options, const std::string& input,
+             int x264_threads)
+      : src_(src), options_(options), input_(input), x264_threads_(x264_threads) {}
+
+  /// Adds `spec`: its file, encoders and branches. A failure is recorded on the output.
+  void add(const TranscodeOutput& spec) {
     auto state = std::make_unique<OutputState>();
     state->spec = &spec;
-    OutputState* out = state.get();
+    OutputState& out = *state;
     states.push_back(std::move(state));
-    auto setup = [&]() -> Status {
-      if (spec.video && vdec.stream < 0)
-        return make_error(ErrorCode::kUnsupported, "has no video stream", input);
-      if (spec.audio && !spec.video && adec.stream < 0)
-        return make_error(ErrorCode::kUnsupported, "has no audio stream", input);
-      auto file = OutputFile::create(spec.path, spec.format);
-      if (!file) return file.error();
-      out->file = std::move(*file);
-      const bool global = out->file->wants_global_header();
-      if (spec.video) {
-        auto b = branch_for(true, spec.video->filter, 0, false, spec.video->moving_crop);
-        if (!b) return b.error();
-        H264Settings settings = spec.video->encoder;
-        if (settings.threads == 0) settings.threads = x264_threads;
-        auto enc = open_h264(settings, (*b)->chain->sink(), global);
-        if (!enc) return enc.error();
-        auto e = std::make_unique<Encoder>();
-        e->out = out;
-        e->ctx = std::move(*enc);
-        auto idx = out->file->add_stream(e->ctx.get());
-        if (!idx) return idx.error();
-        e->stream = *idx;
-        (*b)->encoders.push_back(std::move(e));
-      }
-      if (spec.audio && adec.stream >= 0) {
-        auto enc = open_audio_encoder(spec.audio->encoder, global);
-        if (!enc) return enc.error();
-        const bool loud = spec.audio->loudness.has_value();
-        // PCM takes any frame size; the others want exactly theirs.
-        const int frame_size = loud ? 0 : (*enc)->frame_size;
-        auto b = branch_for(false, spec.audio->filter, frame_size, loud);
-        if (!b) return b.error();
-        auto e = std::make_unique<Encoder>();
-        e->out = out;
-        e->ctx = std::move(*enc);
-        auto idx = out->file->add_stream(e->ctx.get());
-        if (!idx) return idx.error();
-        e->stream = *idx;
-        if (loud) {
-          (*b)->loudness = spec.audio->loudness;
-          (*b)->loudness_encoder = spec.audio->encoder;
-          (*b)->channels = spec.audio->encoder.channels;
-          (*b)->sample_rate = spec.audio->encoder.sample_rate;
-        }
-        (*b)->encoders.push_back(std::move(e));
-      }
-      return out->file->start();
-    };
-    if (auto st = setup(); !st) {
+    if (auto st = setup(out); !st) {
       Error e = st.error();
       if (e.context.file.empty()) e.context.file = spec.path;
-      out->fail(std::move(e));
+      out.fail(std::move(e));
     }
   }
-  result.branches = static_cast<int>(branches.size());
 
-  for (auto& b : branches) {
-    (b->video ? vdec : adec).branches.push_back(b.get());
-    b->thread = std::thread([raw = b.get()] {
-      if (raw->loudness)
-        run_loudness_branch(*raw, raw->loudness_encoder);
-      else
-        run_branch(*raw);
-    });
-  }
+  std::vector<std::unique_ptr<OutputState>> states;  ///< one per output, in order
+  std::vector<std::unique_ptr<Branch>> branches;
 
-  // The one demux and decode.
-  if (options.seek_s > 0.5) {
-    const std::int64_t ts = static_cast<std::int64_t>(options.seek_s * AV_TIME_BASE) +
-                            ((*in)->start_time != AV_NOPTS_VALUE ? (*in)->start_time : 0);
-    av_seek_frame(in->get(), -1, ts, AVSEEK_FLAG_BACKWARD);
+ private:
+  Status setup(OutputState& out);
+  Status add_video(OutputState& out, bool global_header);
+  Status add_audio(OutputState& out, bool global_header);
+  Result<Branch*> branch_for(bool video, const std::string& filter, int frame_size, bool own,
+                             std::shared_ptr<const MovingCrop> moving = nullptr);
+
+  const Source& src_;
+  const TranscodeOptions& options_;
+  const std::string& input_;
+  const int x264_threads_;
+  std::map<std::string, Branch*> by_key_;
+};
+
+// An encoder writing to a new stream of `out`.
+Result<std::unique_ptr<Encoder>> add_encoder(OutputState& out, CodecContextPtr ctx) {
+  auto e = std::make_unique<Encoder>();
+  e->out = &out;
+  e->ctx = std::move(ctx);
+  auto idx = out.file->add_stream(e->ctx.get());
+  if (!idx) return idx.error();
+  e->stream = *idx;
+  return e;
+}
+
+Status BranchPlan::setup(OutputState& out) {
+  const TranscodeOutput& spec = *out.spec;
+  if (spec.video && src_.video.stream < 0)
+    return make_error(ErrorCode::kUnsupported, "has no video stream", input_);
+  if (spec.audio && !spec.video && src_.audio.stream < 0)
+    return make_error(ErrorCode::kUnsupported, "has no audio stream", input_);
+  auto file = OutputFile::create(spec.path, spec.format);
+  if (!file) return file.error();
+  out.file = std::move(*file);
+  const bool global = out.file->wants_global_header();
+  if (spec.video) {
+    if (auto st = add_video(out, global); !st) return st;
   }
-  PacketPtr pkt = make_packet();
-  FramePtr frame = make_frame();
-  auto last_progress = Clock::now();
-  double last_time = 0;  // of the latest decoded frame: where a read error cuts the input
-  std::optional<Error> read_error;
-  auto receive = [&](Decoder& d, bool video) {
-    while (true) {
-      const int ret = avcodec_receive_frame(d.ctx.get(), frame.get());
-      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
-      if (ret < 0) return;
-      std::int64_t pts = frame->best_effort_timestamp;
-      if (pts == AV_NOPTS_VALUE) pts = d.next_pts;
-      if (pts == AV_NOPTS_VALUE) pts = d.offset;
-      frame->pts = pts - d.offset;
-      d.next_pts = pts + (frame->pkt_duration > 0 ? frame->pkt_duration : 0);
-      const double t = static_cast<double>(frame->pts) * av_q2d(d.tb);
-      last_time = std::max(last_time, t);
-      if (frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT))
-        note_damage(result.damaged, t);
-      (video ? result.decoded_video_frames : result.decoded_audio_frames)++;
-      distribute(d, frame.get());
-      av_frame_unref(frame.get());
-      if (options.stop_s > 0 && t > options.stop_s + 1.0) d.done = true;
+  if (spec.audio && src_.audio.stream >= 0) {
+    if (auto st = add_audio(out, global); !st) return st;
+  }
+  return out.file->start();
+}
+
+Status BranchPlan::add_video(OutputState& out, bool global_header) {
+  const TranscodeVideo& video = *out.spec->video;
+  auto b = branch_for(true, video.filter, 0, false, video.moving_crop);
+  if (!b) return b.error();
+  H264Settings settings = video.encoder;
+  if (settings.threads == 0) settings.threads = x264_threads_;
+  auto enc = open_h264(settings, (*b)->chain->sink(), global_header);
+  if (!enc) return enc.error();
+  auto e = add_encoder(out, std::move(*enc));
+  if (!e) return e.error();
+  (*b)->encoders.push_back(std::move(*e));
+  return Ok{};
+}
+
+Status BranchPlan::add_audio(OutputState& out, bool global_header) {
+  const TranscodeAudio& audio = *out.spec->audio;
+  const bool loud = audio.loudness.has_value();
+  if (loud && !options_.loudness)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "asks for loudness normalisation but the transcode has no loudness kernels",
+                      out.spec->path, "TranscodeOptions::loudness");
+  auto enc = open_audio_encoder(audio.encoder, global_header);
+  if (!enc) return enc.error();
+  // PCM takes any frame size; the others want exactly theirs.
+  const int frame_size = loud ? 0 : (*enc)->frame_size;
+  auto b = branch_for(false, audio.filter, frame_size, loud);
+  if (!b) return b.error();
+  auto e = add_encoder(out, std::move(*enc));
+  if (!e) return e.error();
+  if (loud) {
+    (*b)->loudness = audio.loudness;
+    (*b)->processing = options_.loudness.get();
+    (*b)->loudness_encoder = audio.encoder;
+    (*b)->channels = audio.encoder.channels;
+    (*b)->sample_rate = audio.encoder.sample_rate;
+  }
+  (*b)->encoders.push_back(std::move(*e));
+  return Ok{};
+}
+
+Result<Branch*> BranchPlan::branch_for(bool video, const std::string& filter, int frame_size,
+                                       bool own, std::shared_ptr<const MovingCrop> moving) {
+  own = own || moving != nullptr;
+  const std::string key = fmt::format("{}|{}|{}", video ? 'v' : 'a', frame_size, filter);
+  if (!own) {
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  }
+  auto b = std::make_unique<Branch>();
+  b->video = video;
+  b->filter = filter;
+  b->moving_crop = std::move(moving);
+  const Decoder& d = video ? src_.video : src_.audio;
+  const AVRational rate = src_.video_rate;
+  const StreamFormat fmt =
+      video ? StreamFormat::of_video_decoder(d.ctx.get(), d.tb.num, d.tb.den, rate.num, rate.den)
+            : StreamFormat::of_audio_decoder(d.ctx.get(), d.tb.num, d.tb.den);
+  auto chain = FilterChain::make(fmt, filter, frame_size);
+  if (!chain) return chain.error();
+  b->chain.emplace(std::move(*chain));
+  b->in_tb = av_q2d(d.tb);
+  b->queue = std::make_unique<BoundedQueue<FramePtr>>(
+      video ? static_cast<std::size_t>(std::max(1, options_.video_queue_frames))
+            : kAudioQueueFrames);
+  Branch* raw = b.get();
+  branches.push_back(std::move(b));
+  if (!own) by_key_[key] = raw;
+  return raw;
+}
+
+// ---- Step 4: the one demux and decode ----
+
+/// Reads the input once and hands every decoded frame to the branches of its stream.
+class DecodeLoop {
+ public:
+  DecodeLoop(Source& src, const TranscodeOptions& options, const std::string& input,
+             TranscodeResult& result)
+      : src_(src), options_(options), input_(input), result_(result) {}
+
+  /// Reads until the end, past the stop time, or until no branch wants more, then flushes the
+  /// decoders. Returns the read error when one came before any frame was decoded.
+  std::optional<Error> run() {
+    PacketPtr pkt = make_packet();
+    std::optional<Error> read_error;
+    while (wanted(src_.video) || wanted(src_.audio)) {
+      src_.in.extend_deadline(kReadBudget);
+      const int ret = av_read_frame(src_.in.get(), pkt.get());
+      if (ret == AVERROR_EOF) break;
+      if (ret < 0) {
+        read_error = read_failed(ret);
+        break;
+      }
+      Decoder* d = pkt->stream_index == src_.video.stream   ? &src_.video
+                   : pkt->stream_index == src_.audio.stream ? &src_.audio
+                                                            : nullptr;
+      if (d != nullptr && wanted(*d)) decode(*d, pkt.get());
+      av_packet_unref(pkt.get());
     }
-  };
-  auto wanted = [](Decoder& d) {
+    for (Decoder* d : {&src_.video, &src_.audio}) {
+      if (d->stream < 0 || !d->ctx) continue;
+      avcodec_send_packet(d->ctx.get(), nullptr);
+      receive(*d);
+    }
+    return read_error;
+  }
+
+ private:
+  std::int64_t decoded() const {
+    return result_.decoded_video_frames + result_.decoded_audio_frames;
+  }
+
+  static bool wanted(const Decoder& d) {
     if (d.stream < 0 || d.done) return false;
     return std::any_of(d.branches.begin(), d.branches.end(),
                        [](Branch* b) { return any_alive(*b); });
-  };
-  while (wanted(vdec) || wanted(adec)) {
-    in->extend_deadline(kReadBudget);
-    const int ret = av_read_frame(in->get(), pkt.get());
-    if (ret == AVERROR_EOF) break;
-    if (ret < 0) {
-      // A read error after some good data: keep what was made, note where it stopped.
-      if (result.decoded_video_frames + result.decoded_audio_frames == 0)
-        read_error = make_error(ErrorCode::kCorrupt,
-                                fmt::format("cannot be read: {}", av_error_text(ret)), input);
-      else
-        note_damage(result.damaged, last_time);
-      break;
-    }
-    Decoder* d = pkt->stream_index == vdec.stream   ? &vdec
-                 : pkt->stream_index == adec.stream ? &adec
-                                                    : nullptr;
-    if (d != nullptr && wanted(*d)) {
-      const int sent = avcodec_send_packet(d->ctx.get(), pkt.get());
-      if (sent < 0 && sent != AVERROR(EAGAIN)) {
-        const std::int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
-        note_damage(result.damaged, ts == AV_NOPTS_VALUE
-                                        ? 0.0
-                                        : static_cast<double>(ts - d->offset) * av_q2d(d->tb));
-      }
-      receive(*d, d == &vdec);
-      if (options.on_progress && Clock::now() - last_progress > std::chrono::milliseconds(250)) {
-        last_progress = Clock::now();
-        const std::int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
-        if (ts != AV_NOPTS_VALUE)
-          options.on_progress(static_cast<double>(ts - d->offset) * av_q2d(d->tb));
-      }
-    }
-    av_packet_unref(pkt.get());
   }
-  for (Decoder* d : {&vdec, &adec}) {
-    if (d->stream < 0 || !d->ctx) continue;
-    avcodec_send_packet(d->ctx.get(), nullptr);
-    receive(*d, d == &vdec);
-  }
-  for (auto& b : branches) b->queue->close();
-  for (auto& b : branches) b->thread.join();
-  if (read_error && result.decoded_video_frames + result.decoded_audio_frames == 0)
-    return fail_input(*read_error);
 
+  // A read error after some good data: keep what was made, note where it stopped.
+  std::optional<Error> read_failed(int ret) {
+    if (decoded() == 0)
+      return make_error(ErrorCode::kCorrupt, fmt::format("cannot be read: {}", av_error_text(ret)),
+                        input_);
+    note_damage(result_.damaged, last_time_);
+    return std::nullopt;
+  }
+
+  // The packet's time in seconds from the input's start, when it has one.
+  static std::optional<double> packet_time(const Decoder& d, const AVPacket* pkt) {
+    const std::int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+    if (ts == AV_NOPTS_VALUE) return std::nullopt;
+    return static_cast<double>(ts - d.offset) * av_q2d(d.tb);
+  }
+
+  void decode(Decoder& d, const AVPacket* pkt) {
+    const int sent = avcodec_send_packet(d.ctx.get(), pkt);
+    if (sent < 0 && sent != AVERROR(EAGAIN))
+      note_damage(result_.damaged, packet_time(d, pkt).value_or(0.0));
+    receive(d);
+    if (options_.on_progress && Clock::now() - last_progress_ > std::chrono::milliseconds(250)) {
+      last_progress_ = Clock::now();
+      if (const auto t = packet_time(d, pkt)) options_.on_progress(*t);
+    }
+  }
+
+  void receive(Decoder& d) {
+    while (true) {
+      const int ret = avcodec_receive_frame(d.ctx.get(), frame_.get());
+      if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
+      if (ret < 0) return;
+      std::int64_t pts = frame_->best_effort_timestamp;
+      if (pts == AV_NOPTS_VALUE) pts = d.next_pts;
+      if (pts == AV_NOPTS_VALUE) pts = d.offset;
+      frame_->pts = pts - d.offset;
+      d.next_pts = pts + (frame_->pkt_duration > 0 ? frame_->pkt_duration : 0);
+      const double t = static_cast<double>(frame_->pts) * av_q2d(d.tb);
+      last_time_ = std::max(last_time_, t);
+      if (frame_->decode_error_flags != 0 || (frame_->flags & AV_FRAME_FLAG_CORRUPT))
+        note_damage(result_.damaged, t);
+      (&d == &src_.video ? result_.decoded_video_frames : result_.decoded_audio_frames)++;
+      distribute(d, frame_.get());
+      av_frame_unref(frame_.get());
+      if (options_.stop_s > 0 && t > options_.stop_s + 1.0) d.done = true;
+    }
+  }
+
+  // Hands a decoded frame to every branch of its stream, each a new reference to the same data.
+  static void distribute(Decoder& d, AVFrame* frame) {
+    for (Branch* b : d.branches) {
+      FramePtr ref(av_frame_clone(frame));
+      if (!ref) continue;
+      b->queue->push(std::move(ref));
+    }
+  }
+
+  Source& src_;
+  const TranscodeOptions& options_;
+  const std::string& input_;
+  TranscodeResult& result_;
+  FramePtr frame_ = make_frame();
+  Clock::time_point last_progress_ = Clock::now();
+  double last_time_ = 0;  // of the latest decoded frame: where a read error cuts the input
+};
+
+// Runs every branch on a worker of its own (a branch waits on the decoder through its queue,
+// so each needs a thread) while `decode` runs on this thread; returns when all have finished.
+template <class Decode>
+void run_branches(const std::vector<std::unique_ptr<Branch>>& branches, Decode&& decode) {
+  if (branches.empty()) {
+    decode();
+    return;
+  }
+  WorkerPool pool(static_cast<int>(branches.size()));
+  // Closes the queues however this scope is left, so that no branch waits for ever.
+  struct CloseQueues {
+    const std::vector<std::unique_ptr<Branch>>& branches;
+    ~CloseQueues() {
+      for (const auto& b : branches) b->queue->close();
+    }
+  };
+  {
+    CloseQueues close{branches};
+    for (const auto& b : branches) {
+      pool.submit([raw = b.get()] {
+        if (raw->loudness)
+          run_loudness_branch(*raw);
+        else
+          run_branch(*raw);
+      });
+    }
+    decode();
+  }
+  pool.wait();
+}
+
+// ---- Step 5: collect the results ----
+
+TranscodeResult fail_input(TranscodeResult result, const Error& e) {
+  result.input_error = e;
+  for (auto& o : result.outputs) o.error = e;
+  return result;
+}
+
+// Finishes every output that is still alive and moves the outcomes into `result`.
+void collect(std::vector<std::unique_ptr<OutputState>>& states, TranscodeResult& result) {
   for (std::size_t i = 0; i < states.size(); ++i) {
     OutputState& s = *states[i];
     OutputOutcome& o = result.outputs[i];
@@ -780,6 +448,27 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
     }
     o.file = std::move(s.file);
   }
+}
+
+}  // namespace
+
+TranscodeResult transcode(const std::string& input, const std::vector<TranscodeOutput>& outputs,
+                          const TranscodeOptions& options) {
+  TranscodeResult result;
+  result.outputs.resize(outputs.size());
+  auto src = open_source(input, outputs, options);
+  if (!src) return fail_input(std::move(result), src.error());
+
+  BranchPlan plan(*src, options, input, x264_threads(outputs));
+  for (const TranscodeOutput& spec : outputs) plan.add(spec);
+  result.branches = static_cast<int>(plan.branches.size());
+  for (auto& b : plan.branches) (b->video ? src->video : src->audio).branches.push_back(b.get());
+
+  std::optional<Error> read_error;
+  run_branches(plan.branches, [&] { read_error = DecodeLoop(*src, options, input, result).run(); });
+  if (read_error && result.decoded_video_frames + result.decoded_audio_frames == 0)
+    return fail_input(std::move(result), *read_error);
+  collect(plan.states, result);
   return result;
 }
 

@@ -6,10 +6,11 @@
 // are the same (web-video and x-video are both 1280x720 at the source rate) share it, so the
 // picture is scaled once and handed to each of their encoders. Audio with a loudness target
 // is measured while it is spooled to a temporary file, then gained, limited and encoded in a
-// second pass over the spool: one decode, memory flat however long the input.
+// second pass over the spool: one decode, memory flat however long the input. The gain and
+// limiter are the caller's (TranscodeOptions::loudness, the pipeline's kernels).
 //
 //   std::vector<av::TranscodeOutput> outs = {...};      // from the render plans
-//   auto result = av::transcode("C0001.MP4", outs, {.on_progress = show});
+//   auto result = av::transcode("C0001.MP4", outs, {.loudness = kernels, .on_progress = show});
 //   result.outputs[0].file->commit();                    // after checking it
 
 #include <cstdint>
@@ -19,16 +20,16 @@
 #include <string>
 #include <vector>
 
-#include "codecs/audio/loudness_meter.hpp"
 #include "codecs/av/av_encode.hpp"
 #include "codecs/av/av_output.hpp"
-#include "codecs/input_limits.hpp"
+#include "codecs/av/loudness_processing.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/model/input_limits.hpp"
+#include "pipeline/model/loudness.hpp"
 #include "pipeline/model/time_range.hpp"
 
 namespace saluran::av {
 
-/// The picture half of an output.
 /// A crop window that moves frame by frame (video reframing). The chain holds a filter
 /// `crop@reframe`; before the frame at time t its x becomes x[round(t * fps)] (clamped).
 struct MovingCrop {
@@ -46,7 +47,8 @@ struct TranscodeVideo {
   std::shared_ptr<const MovingCrop> moving_crop;  ///< set for reframed fill renditions
 };
 
-/// Loudness normalisation of an audio output (EBU R128).
+/// Loudness normalisation of an audio output (EBU R128), with the gain and limiter of
+/// TranscodeOptions::loudness.
 struct LoudnessTarget {
   double lufs = -23.0;
   double true_peak_dbtp = -1.0;    ///< the ceiling the file must keep
@@ -98,11 +100,16 @@ struct TranscodeOptions {
   double stop_s = 0;           ///< stop reading after this point of the input (0 = to the end)
   int video_queue_frames = 4;  ///< frames waiting per branch: bounds memory
   InputLimits limits;
+  /// The gain and limiter kernels; required when an output has a loudness target (such an
+  /// output fails without them).
+  std::shared_ptr<const LoudnessProcessing> loudness;
   /// Called now and then with the input position in seconds.
   std::function<void(double position_s)> on_progress;
 };
 
 /// Decodes `input` once and makes every output. One failed output never stops the others.
+/// An input that cannot be opened, read at all or sought to `seek_s` sets `input_error` and
+/// fails every output.
 TranscodeResult transcode(const std::string& input, const std::vector<TranscodeOutput>& outputs,
                           const TranscodeOptions& options);
 

@@ -1,0 +1,80 @@
+#pragma once
+// The pieces of one transcode (av_transcode.cpp) that run on the branch threads: per-output
+// state, encoders, and the two kinds of branch (a plain filter chain feeding encoders, and a
+// loudness branch that spools, measures and normalises). Internal to the transcoder.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/av/av_filter.hpp"
+#include "codecs/av/av_handles.hpp"
+#include "codecs/av/av_transcode.hpp"
+#include "pipeline/run/bounded_queue.hpp"
+
+namespace saluran::av {
+
+/// Per output: its file, its first error, its loudness figures. Shared by the video and audio
+/// branch threads of the output.
+struct OutputState {
+  const TranscodeOutput* spec = nullptr;
+  std::unique_ptr<OutputFile> file;
+  std::mutex mutex;
+  std::optional<Error> error;
+  OutputOutcome outcome;
+
+  void fail(Error e) {
+    std::lock_guard lock(mutex);
+    if (!error) error = std::move(e);
+  }
+  bool failed() {
+    std::lock_guard lock(mutex);
+    return error.has_value();
+  }
+};
+
+/// One encoder of one output stream, fed by a branch.
+struct Encoder {
+  OutputState* out = nullptr;
+  CodecContextPtr ctx;
+  int stream = -1;
+  std::int64_t frames = 0;
+};
+
+/// One filter chain on its own worker, feeding one or more encoders.
+struct Branch {
+  bool video = true;
+  std::string filter;
+  std::shared_ptr<const MovingCrop> moving_crop;
+  double in_tb = 0;  ///< seconds per tick of the frames pushed in
+  int last_crop_x = -1;
+  std::optional<FilterChain> chain;
+  std::vector<std::unique_ptr<Encoder>> encoders;
+  std::unique_ptr<BoundedQueue<FramePtr>> queue;
+  // Loudness branches only: one encoder, audio spooled between the passes.
+  std::optional<LoudnessTarget> loudness;
+  const LoudnessProcessing* processing = nullptr;  ///< the kernels (TranscodeOptions::loudness)
+  AudioEncodeSettings loudness_encoder;
+  int channels = 0;
+  int sample_rate = 0;
+  std::string channel_layout;
+};
+
+/// Encodes `frame` (null: flush) and writes the packets to the encoder's output.
+Status encode_and_write(Encoder& e, const AVFrame* frame, AVPacket* pkt);
+
+/// A plain branch: pops decoded frames until the queue closes, filters them and feeds every
+/// encoder whose output is still alive, then flushes.
+void run_branch(Branch& b);
+
+/// A loudness branch: measures while spooling, then finds the gain and limiter that put the
+/// encoded sound on target and encodes from the spool.
+void run_loudness_branch(Branch& b);
+
+/// True while some output fed by `b` has not failed.
+bool any_alive(const Branch& b);
+
+}  // namespace saluran::av
