@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "pipeline/ops/loudness_processing.hpp"
 #include "pipeline/presets/preset_json.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/render_image.hpp"
@@ -272,6 +273,7 @@ InputReport render_one(const std::string& input, const std::string& stem, const 
   if (!outputs.empty()) {
     av::TranscodeOptions topt;
     topt.limits = opt.limits;
+    topt.loudness = loudness_processing();
     // Seek a little before the earliest start: the trim filters cut exactly.
     topt.seek_s = std::max(0.0, seek - 1.0);
     topt.stop_s = to_end ? 0 : stop;
