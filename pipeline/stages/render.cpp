@@ -12,6 +12,7 @@
 #include <set>
 
 #include "codecs/av/av_transcode.hpp"
+#include "pipeline/ops/loudness_processing.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/render_commit.hpp"
 #include "pipeline/stages/render_fingerprint.hpp"
@@ -249,6 +250,7 @@ void run_media_job(const SourceFacts& facts, const RenderOptions& opt, MediaJob&
   if (job.outputs.empty()) return;
   av::TranscodeOptions topt;
   topt.limits = opt.limits;
+  topt.loudness = loudness_processing();
   // Seek a little before the earliest start: the trim filters cut exactly.
   topt.seek_s = std::max(0.0, job.seek - 1.0);
   topt.stop_s = job.to_end ? 0 : job.stop;
