@@ -9,6 +9,7 @@
 #include <string>
 
 #include "codecs/av/av_handles.hpp"
+#include "codecs/av/filter_names.hpp"
 #include "pipeline/model/error.hpp"
 
 struct AVCodecContext;
@@ -43,10 +44,6 @@ struct StreamFormat {
   /// The format of an audio decoder's frames, stamped in `tb`.
   static StreamFormat of_audio_decoder(const AVCodecContext* dec, int tb_num, int tb_den);
 };
-
-/// The filters that turn a picture stored `rotation` degrees (clockwise, 0/90/180/270) off
-/// upright: "transpose=clock", "hflip,vflip", "transpose=cclock", or "" for none.
-const char* upright_filter(int rotation);
 
 /// A configured filter graph: buffer source -> chain -> buffer sink.
 class FilterChain {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "codecs/av/av_inc.hpp"
+#include "codecs/av/output_format_free.hpp"
 
 namespace saluran::av {
 
@@ -23,11 +24,6 @@ struct FreeByValue {
   void operator()(T* p) const noexcept {
     Free(p);
   }
-};
-
-/// Deleter for a muxer context: closes its AVIOContext (if the muxer owns one), then frees it.
-struct OutputFormatFree {
-  void operator()(AVFormatContext* ctx) const noexcept;
 };
 
 /// A decoded frame (reference counted inside).

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <string>
 
-#include "codecs/av/av_handles.hpp"
+#include "codecs/av/output_format_free.hpp"
 #include "pipeline/model/error.hpp"
 
 struct AVCodecContext;
@@ -52,7 +52,7 @@ class OutputFile {
   std::string final_path_;
   std::string temp_path_;
   std::string format_;
-  OutputFormatPtr ctx_;
+  std::unique_ptr<AVFormatContext, OutputFormatFree> ctx_;
   std::mutex mutex_;
   bool started_ = false;
   bool finished_ = false;

@@ -20,8 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "codecs/av/av_encode.hpp"
 #include "codecs/av/av_output.hpp"
+#include "codecs/av/encode_settings.hpp"
+#include "codecs/av/filter_names.hpp"
 #include "codecs/av/loudness_processing.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/input_limits.hpp"
@@ -36,9 +37,6 @@ struct MovingCrop {
   std::vector<int> x;  ///< left edge in the chain's picture at the crop, per source frame
   double fps = 0;      ///< source frames per second, to find a frame's entry
 };
-
-/// The name of the moving crop's filter instance in a chain.
-inline constexpr const char* kMovingCropFilter = "crop@reframe";
 
 /// The picture half of an output.
 struct TranscodeVideo {

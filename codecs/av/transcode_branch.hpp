@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "codecs/av/av_encode.hpp"
 #include "codecs/av/av_filter.hpp"
 #include "codecs/av/av_handles.hpp"
 #include "codecs/av/av_transcode.hpp"

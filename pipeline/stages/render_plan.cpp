@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "codecs/av/av_filter.hpp"
 #include "codecs/av/av_transcode.hpp"
+#include "codecs/av/filter_names.hpp"
 
 #include <algorithm>
 #include <cmath>
