@@ -67,6 +67,9 @@ class RenderView {
                                    r.error ? r.error->to_string() : "failed");
           break;
         }
+        for (const std::string& w : r.warnings) {
+          if (!json_) std::cerr << fmt::format("warning: {} ({}): {}\n", r.input, r.preset, w);
+        }
         if (json_ || quiet_) break;
         std::string extra;
         if (r.check && r.check->loudness) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "codecs/av/av_error.hpp"
+#include "codecs/av/av_handles.hpp"
 #include "codecs/av/av_inc.hpp"
 #include "codecs/file_bytes.hpp"
 #include "codecs/file_copy.hpp"

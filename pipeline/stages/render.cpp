@@ -135,6 +135,7 @@ std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, 
     return nullptr;
   }
   const ReframeTrack& t = *it->second;
+  r.warnings.insert(r.warnings.end(), t.warnings.begin(), t.warnings.end());
   auto m = std::make_shared<av::MovingCrop>();
   m->fps = t.fps;
   const double scale = static_cast<double>(g.scaled_width) / std::max(1, t.frame_width);

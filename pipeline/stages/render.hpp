@@ -67,6 +67,9 @@ struct RenditionResult {
   std::string fingerprint;            ///< of the input and settings; equal means up to date
   std::optional<ImageOutcome> image;  ///< picture presets
   std::string reframe;                ///< a reframed fill video: what the moving window followed
+  /// What went wrong without stopping it, in plain words (face detection failed, so the crop
+  /// or window was chosen without faces).
+  std::vector<std::string> warnings;
 };
 
 /// What became of one input.

@@ -136,6 +136,7 @@ struct Source {
   DecodedPhoto photo;
   std::optional<double> poster_s;
   std::string poster_reason;
+  std::vector<std::string> warnings;  ///< poster and face detection failures, for every output
 };
 
 /// The source picture: a photo decoded at the size the outputs need, or a video's poster frame.
@@ -171,6 +172,7 @@ Result<Source> load_source(const std::string& input, const MediaInfo& info,
   src.photo.colour = "video frame (BT.709 as sRGB)";
   src.poster_s = pick->time_s;
   src.poster_reason = pick->reason;
+  src.warnings = pick->warnings;
   return src;
 }
 
@@ -241,6 +243,7 @@ UprightSize upright_size(const Source& src) {
 struct CropGuides {
   std::vector<Rect> faces;
   std::optional<AttentionMap> attention;
+  std::vector<std::string> warnings;  ///< the face detector failed: crops chosen without faces
 };
 
 CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile>& files) {
@@ -250,8 +253,10 @@ CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile
   });
   if (!any_fill) return guides;
   if (const Result<FaceDetector>& detector = face_detector_once(); detector) {
-    for (const FaceBox& f : detector->detect(picture, kFaceEdge, kFastScaleStep))
-      guides.faces.push_back(f.box);
+    FaceSearch found = detector->search(picture, kFaceEdge, kFastScaleStep);
+    for (const FaceBox& f : found.faces) guides.faces.push_back(f.box);
+    for (const std::string& w : found.warnings)
+      guides.warnings.push_back(w + "; the crops were chosen without faces");
   }
   const int dw = picture.width;
   const int dh = picture.height;
@@ -412,6 +417,12 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
   const Picture& picture = source->photo.picture;
   const UprightSize upright = upright_size(*source);
   const CropGuides guides = find_crop_guides(picture, job.files);
+  for (const OutputFile& f : job.files) {
+    std::vector<std::string>& w = job.results[f.result].warnings;
+    w.insert(w.end(), source->warnings.begin(), source->warnings.end());
+    if (f.preset->image->aspect == AspectMode::kFill)
+      w.insert(w.end(), guides.warnings.begin(), guides.warnings.end());
+  }
   const std::vector<Shape> shapes = plan_shapes(job.files, picture, guides, upright, opt);
   const PictureWork work{*source, shapes, job.files, upright};
   // Each shape on a worker: crop, resize, then every format of it encoded, checked, placed.

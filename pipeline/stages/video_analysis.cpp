@@ -139,6 +139,26 @@ struct Analysed {
   double attention = 0;  // source pixels
 };
 
+/// Face detection failures over the frames of one analysis, summed up in one line: a frame the
+/// detector failed on is judged without faces, and the result says so instead of nothing.
+struct FaceWarnings {
+  int looked = 0;
+  int failed = 0;
+  std::string first;
+
+  std::vector<FaceBox> take(FaceSearch found) {
+    ++looked;
+    if (!found.warnings.empty() && failed++ == 0) first = found.warnings.front();
+    return std::move(found.faces);
+  }
+  std::vector<std::string> summary() const {
+    if (failed == 0) return {};
+    return {fmt::format(
+        "face detection failed on {} of {} frames ({}); those frames were judged without faces",
+        failed, looked, first)};
+  }
+};
+
 /// The one decode of analyse_reframe: per frame its signature (for the shots), its time and
 /// what was found on it.
 struct ReframeSamples {
@@ -147,6 +167,7 @@ struct ReframeSamples {
   std::vector<FrameSignature> signatures;
   std::vector<double> times;
   std::vector<Analysed> analysed;
+  FaceWarnings face_warnings;
 };
 
 /// Decodes `path` at analysis size, looking for faces on every kFaceStep-th frame and, where
@@ -162,8 +183,9 @@ Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDet
     if (f.index % kFaceStep == 0) {
       a.looked = true;
       const double scale = static_cast<double>(f.source_width) / f.picture.width;
-      a.faces = to_source(
-          faces.detect(f.picture, kAnalysisEdge, kThoroughScaleStep, kSmallestReframeFace), scale);
+      a.faces = to_source(out.face_warnings.take(faces.search(
+                              f.picture, kAnalysisEdge, kThoroughScaleStep, kSmallestReframeFace)),
+                          scale);
       if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
     }
     out.analysed.push_back(std::move(a));
@@ -271,6 +293,7 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
   track.left =
       plan_crop_path(targets, track.shot_starts, track.frame_width, track.window_width, track.fps);
   track.note = reframe_note(track, shots_on_faces);
+  track.warnings = samples->face_warnings.summary();
   return track;
 }
 
@@ -280,6 +303,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
   std::vector<PosterCandidate> candidates;
   std::vector<std::size_t> candidate_frame;
   double next_time = -1;
+  FaceWarnings face_warnings;
   auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
     signatures.push_back(frame_signature(f.picture));
     times.push_back(f.time_s);
@@ -289,7 +313,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
     PosterCandidate c = measure_candidate(f.picture, f.time_s);
     // Faces only where they could matter: a black or flat frame is rejected anyway.
     if (c.mean_luma >= 20 && c.luma_spread >= 5) {
-      const auto found = faces.detect(f.picture, kAnalysisEdge, kFastScaleStep);
+      const auto found = face_warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep));
       double area = 0;
       for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
       c.faces = static_cast<int>(found.size());
@@ -319,6 +343,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
   PosterPick pick;
   pick.time_s = candidates[choice.index].time_s;
   pick.reason = choice.reason;
+  pick.warnings = face_warnings.summary();
   return pick;
 }
 

@@ -28,6 +28,7 @@ struct ReframeTrack {
   int frames_with_faces = 0;             ///< analysed frames in which a face was found
   int max_step = 0;                      ///< the speed limit the path keeps, pixels per frame
   std::string note;                      ///< plain words on what the window follows
+  std::vector<std::string> warnings;     ///< face detection failures, summed up
 };
 
 /// One decode at analysis size (long edge 480): per-frame signatures give the shots; faces are
@@ -45,7 +46,8 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
 /// The chosen poster frame.
 struct PosterPick {
   double time_s = 0;
-  std::string reason;  ///< plain words: why this frame
+  std::string reason;                 ///< plain words: why this frame
+  std::vector<std::string> warnings;  ///< face detection failures, summed up
 };
 
 /// Decodes once at analysis size, measures a candidate about every half second (exposure,
