@@ -9,6 +9,7 @@
 
 #include "tests/connectors/http/http_test_server.hpp"
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran::http {
@@ -358,6 +359,40 @@ TEST_F(HttpClient, OnlyHttpAndHttps) {
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
   }
   EXPECT_TRUE(clock_.sleeps.empty());
+}
+
+TEST_F(HttpClient, VerifiesTlsCertificates) {
+  test::TempDir dir("tls");
+  const test::CommandResult made = test::run_command(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      test::shell_quote(dir / "key.pem") + " -out " + test::shell_quote(dir / "cert.pem") +
+      " 2>&1");
+  if (made.exit_code != 0) GTEST_SKIP() << "openssl could not make a certificate: " << made.out;
+  httplib::SSLServer tls((dir / "cert.pem").c_str(), (dir / "key.pem").c_str());
+  tls.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("hello over tls", "text/plain");
+  });
+  const int port = tls.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { tls.listen_after_bind(); });
+  while (!tls.is_running()) std::this_thread::yield();
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/hello";
+  // A certificate no authority signed is refused, and that is not worth a retry.
+  Client strict(options(clock_));
+  Result<Response> refused = strict.send({.url = url});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("certificate"), std::string::npos)
+      << refused.error().to_string();
+  EXPECT_TRUE(clock_.sleeps.empty());
+  // Trusting that certificate as a CA makes it work: verification is on, not bypassed.
+  ClientOptions o = options(clock_);
+  o.ca_file = dir / "cert.pem";
+  Client trusting(o);
+  Result<Response> ok = trusting.send({.url = url});
+  tls.stop();
+  serving.join();
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->body, "hello over tls");
 }
 
 // Restores an environment variable when the test ends.
