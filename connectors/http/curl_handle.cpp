@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "connectors/http/headers.hpp"
+
 namespace saluran::http {
 
 CurlPtr make_curl() {
@@ -40,15 +42,7 @@ Status check_curl(CURLcode code, const char* call, const std::string& url) {
     default:
       break;
   }
-  // Strip any user:password@ from the URL before it reaches a message.
-  std::string shown = url;
-  if (auto scheme = shown.find("://"); scheme != std::string::npos) {
-    if (auto at = shown.find('@', scheme);
-        at != std::string::npos && at < shown.find('/', scheme + 3)) {
-      shown.erase(scheme + 3, at - scheme - 2);
-    }
-  }
-  return make_error(ec, curl_easy_strerror(code), shown, call);
+  return make_error(ec, curl_easy_strerror(code), redact_url(url), call);
 }
 
 CurlHeaders append_header(CurlHeaders list, const std::string& header) {
