@@ -200,17 +200,7 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     return;
   }
   r.output = (fs::path(opt.out_dir) / plan->output_name).string();
-  auto fingerprint = media_fingerprint(*plan, report.input);
-  if (!fingerprint) {
-    r.outcome = Outcome::kFailed;
-    r.error = fingerprint.error();
-    r.error->context.preset = preset.name;
-  } else {
-    r.fingerprint = *fingerprint;
-    if (!opt.force && is_up_to_date(manifest, r.output, r.fingerprint))
-      r.outcome = Outcome::kUpToDate;
-  }
-  if (r.error || r.outcome == Outcome::kUpToDate) {
+  if (!needs_making(media_fingerprint(*plan, report.input), manifest, opt.force, r)) {
     r.plan = std::move(*plan);
     report.renditions.push_back(std::move(r));
     return;

@@ -193,18 +193,9 @@ void plan_picture_file(const Preset& p, int variant, const std::string& format,
       variant > 0 ? fmt::format("{}.{}-{}.{}", stem, p.name, variant, extension_of(p, format))
                   : fmt::format("{}.{}.{}", stem, p.name, extension_of(p, format));
   r.output = (fs::path(opt.out_dir) / name).string();
-  auto fingerprint = picture_fingerprint(p, input, name, opt.overrides.focus);
-  if (!fingerprint) {
-    r.outcome = Outcome::kFailed;
-    r.error = fingerprint.error();
-    r.error->context.preset = p.name;
-  } else {
-    r.fingerprint = *fingerprint;
-    if (!opt.force && is_up_to_date(manifest, r.output, r.fingerprint)) {
-      r.outcome = Outcome::kUpToDate;
-    } else {
-      job.files.push_back({&p, format, job.results.size(), static_cast<std::size_t>(variant)});
-    }
+  if (needs_making(picture_fingerprint(p, input, name, opt.overrides.focus), manifest, opt.force,
+                   r)) {
+    job.files.push_back({&p, format, job.results.size(), static_cast<std::size_t>(variant)});
   }
   job.results.push_back(std::move(r));
 }

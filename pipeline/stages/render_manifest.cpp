@@ -176,6 +176,22 @@ bool is_up_to_date(const RenderManifest& manifest, const std::string& output_pat
   return e != nullptr && e->fingerprint == fingerprint && holds_good_output(manifest, output_path);
 }
 
+bool needs_making(Result<std::string> fingerprint, const RenderManifest& manifest, bool force,
+                  RenditionResult& r) {
+  if (!fingerprint) {
+    r.outcome = Outcome::kFailed;
+    r.error = std::move(fingerprint.error());
+    r.error->context.preset = r.preset;
+    return false;
+  }
+  r.fingerprint = std::move(*fingerprint);
+  if (!force && is_up_to_date(manifest, r.output, r.fingerprint)) {
+    r.outcome = Outcome::kUpToDate;
+    return false;
+  }
+  return true;
+}
+
 ManifestEntry manifest_entry(const RenditionResult& r, const std::vector<TimeRange>& damaged) {
   nlohmann::json j = rendition_to_json(r);
   j["damaged"] = damaged_to_json(damaged);

@@ -51,6 +51,12 @@ bool holds_good_output(const RenderManifest& manifest, const std::string& output
 /// (holds_good_output) made from the same input and settings (equal `fingerprint`).
 bool is_up_to_date(const RenderManifest& manifest, const std::string& output_path,
                    const std::string& fingerprint);
+/// Decides whether the rendition `r` (its output named) must be made, the same way for video,
+/// sound and pictures: it fails when its `fingerprint` could not be taken (the error gets the
+/// preset), is up to date when the manifest says so and `force` is off, else it is to be made
+/// (true). Sets `r`'s fingerprint, outcome and error.
+bool needs_making(Result<std::string> fingerprint, const RenderManifest& manifest, bool force,
+                  RenditionResult& r);
 
 /// The manifest entry of one rendition, with the input's concealed damage.
 ManifestEntry manifest_entry(const RenditionResult& r, const std::vector<TimeRange>& damaged);

@@ -10,6 +10,7 @@
 #include "tests/connectors/http/http_test_server.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran::http {
@@ -20,6 +21,7 @@ using std::chrono::milliseconds;
 using test::Fault;
 using test::FaultPlan;
 using test::FaultProxy;
+using test::ScopedEnv;
 
 // A clock that only moves when the client sleeps: retries cost no real time.
 struct FakeClock {
@@ -394,26 +396,6 @@ TEST_F(HttpClient, VerifiesTlsCertificates) {
   ASSERT_TRUE(ok.ok()) << ok.error().to_string();
   EXPECT_EQ(ok->body, "hello over tls");
 }
-
-// Restores an environment variable when the test ends.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST_F(HttpClient, UsesTheProxyFromTheEnvironment) {
   FaultProxy proxy(server_.port());

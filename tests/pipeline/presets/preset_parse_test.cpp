@@ -13,6 +13,7 @@
 #include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/presets/preset_json.hpp"
 #include "tests/support/media_tree.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran {
@@ -807,31 +808,7 @@ TEST(PresetCatalog, ReadPresetFile) {
   EXPECT_FALSE(read_preset_file(dir / "big.toml"));
 }
 
-// Sets an environment variable for one scope and puts the old value back.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value != nullptr) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using test::ScopedEnv;
 
 TEST(PresetCatalog, UserPresetsDirFollowsTheEnvironment) {
   {
