@@ -279,8 +279,14 @@ TEST_F(HttpClient, StreamsALargeFileWithoutHoldingIt) {
   EXPECT_EQ(json["hash"], std::to_string(hash));
   EXPECT_EQ(last_sent, size);
   EXPECT_EQ(proxy.bytes_to_server() > size, true);
-  // The client (and the streaming test server) keep far less than the file in memory.
+  // The client (and the streaming test server) keep far less than the file in memory. Under
+  // AddressSanitizer freed buffers stay in its quarantine (up to 256 MB), so the process's RSS
+  // says nothing there about what the client holds: the plain build checks it.
+#if defined(__SANITIZE_ADDRESS__)
+  (void)rss_peak;
+#else
   EXPECT_LT(rss_peak - rss_before, 32u << 20) << "peak RSS grew by " << (rss_peak - rss_before);
+#endif
 }
 
 TEST_F(HttpClient, SendsAByteRangeOfAFile) {
