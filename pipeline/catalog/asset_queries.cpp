@@ -9,8 +9,8 @@
 #include "pipeline/catalog/asset_filter.hpp"
 #include "pipeline/catalog/catalog.hpp"
 #include "pipeline/catalog/dates.hpp"
-#include "pipeline/catalog/enum_names.hpp"
 #include "pipeline/catalog/sqlite_statement.hpp"
+#include "pipeline/model/enum_names.hpp"
 #include "pipeline/model/media_info_json.hpp"
 
 namespace saluran {

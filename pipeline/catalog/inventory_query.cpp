@@ -10,7 +10,7 @@
 
 #include "pipeline/catalog/dates.hpp"
 #include "pipeline/catalog/distance.hpp"
-#include "pipeline/catalog/enum_names.hpp"
+#include "pipeline/model/enum_names.hpp"
 
 namespace saluran {
 namespace {

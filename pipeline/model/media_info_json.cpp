@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "pipeline/model/enum_names.hpp"
+
 namespace saluran {
 
 const char* media_kind_name(MediaKind k) {
@@ -132,18 +134,12 @@ std::string string_or_empty(const nlohmann::json& j, const char* key) {
 }
 
 MediaKind media_kind_from_name(const std::string& name) {
-  for (MediaKind k :
-       {MediaKind::kPhoto, MediaKind::kVideo, MediaKind::kAudio, MediaKind::kTelemetry}) {
-    if (name == media_kind_name(k)) return k;
-  }
+  if (const auto k = parse_media_kind(name)) return *k;
   bad_field("unknown kind '" + name + "'");
 }
 
 DeviceClass device_class_from_name(const std::string& name) {
-  for (DeviceClass c :
-       {DeviceClass::kUnknown, DeviceClass::kCamera, DeviceClass::kDrone, DeviceClass::kPhone}) {
-    if (name == device_class_name(c)) return c;
-  }
+  if (const auto c = parse_device_class(name)) return *c;
   bad_field("unknown device class '" + name + "'");
 }
 

@@ -1,4 +1,4 @@
-#include "pipeline/catalog/enum_names.hpp"
+#include "pipeline/model/enum_names.hpp"
 
 #include <initializer_list>
 

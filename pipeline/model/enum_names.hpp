@@ -1,6 +1,6 @@
 #pragma once
-// The enums the catalog stores as text, read back from their stable names (the names
-// media_kind_name, device_class_name and source_outcome_name write).
+// The enums the catalog and the probe JSON store as text, read back from their stable names (the
+// names media_kind_name, device_class_name and source_outcome_name write).
 //
 //   parse_media_kind("video")        // MediaKind::kVideo
 //   parse_device_class("toaster")    // nullopt

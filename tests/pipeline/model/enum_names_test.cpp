@@ -1,6 +1,6 @@
 // The enums the catalog stores as text read back from the names written for them.
 
-#include "pipeline/catalog/enum_names.hpp"
+#include "pipeline/model/enum_names.hpp"
 
 #include <gtest/gtest.h>
 
