@@ -1,0 +1,65 @@
+#pragma once
+// What publishing a story will do, channel by channel: made by stages/plan, shown by
+// `saluran plan`, carried out by stages/publish. Connectors read it and nothing else.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/model/channel.hpp"
+#include "pipeline/model/story.hpp"
+
+namespace saluran {
+
+/// One file a channel receives: a rendition of one story media item.
+struct PlannedMedia {
+  MediaRole role = MediaRole::kGallery;
+  std::string asset;             ///< the source's asset id (content hash)
+  std::filesystem::path source;  ///< the library file it is made from
+  std::string preset;            ///< e.g. "web", "radio-clip"
+  std::filesystem::path file;    ///< the rendition (final path)
+  std::string kind;              ///< "photo", "video" or "audio"
+  bool made = false;             ///< the rendition exists and is up to date
+  std::string upload_name;       ///< unique remote file name: "<slug>-<asset8>-<preset>.<ext>"
+  std::string alt;
+  std::string caption;
+  std::optional<FocusPoint> focus;
+  std::optional<TimeRange> trim;
+};
+
+/// The text exactly as the channel will show it (cut to its limits at a word boundary).
+struct PostText {
+  std::string title;
+  std::string body;     ///< HTML for websites (html_body), plain text otherwise
+  std::string caption;  ///< social caption, with hashtags placed and the link added
+  std::string excerpt;
+  std::vector<std::string> tags;
+  std::string category;
+};
+
+/// Something wrong found before sending, e.g. "no cover photo", "caption 2,310 of 2,200".
+struct PlanProblem {
+  std::string channel;
+  std::string message;
+  bool blocking = true;  ///< publishing this channel is refused while it stands
+};
+
+/// One channel's part of the plan.
+struct ChannelPlan {
+  ChannelConfig channel;
+  ChannelTextLimits limits;
+  PostText text;
+  std::vector<PlannedMedia> media;
+  std::vector<PlanProblem> problems;
+};
+
+/// The whole plan of one story.
+struct PublishPlan {
+  Story story;
+  std::vector<ChannelPlan> channels;
+  std::vector<PlanProblem> problems;  ///< story-wide (e.g. a media reference matches nothing)
+};
+
+}  // namespace saluran
