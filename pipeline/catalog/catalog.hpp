@@ -27,7 +27,7 @@ struct sqlite3;
 namespace saluran {
 
 /// Schema version this build writes; older catalogs are migrated on open, newer refused.
-inline constexpr int kCatalogSchemaVersion = 2;
+inline constexpr int kCatalogSchemaVersion = 3;
 
 /// Where the catalog of a library lives: "<library>/.saluran/catalog.db".
 std::string catalog_path(const std::string& library);
@@ -62,6 +62,31 @@ struct Rejection {
   std::string path;
   std::string code;  ///< error_code_name
   std::string reason;
+};
+
+/// Where one item of a story's publication to a channel stands in the publish ledger.
+enum class LedgerState {
+  kIntent,  ///< about to call the remote: it may or may not have the item now
+  kDone,    ///< the remote has it (remote_id, url)
+  kFailed,  ///< the last attempt failed; nothing known to exist remotely beyond an intent
+};
+
+/// One ledger row: a story's post or media item on one channel.
+struct LedgerEntry {
+  std::string story;    ///< the story's slug
+  std::string channel;  ///< the channel's name
+  std::string item;     ///< "post", or a media item's upload name
+  LedgerState state = LedgerState::kIntent;
+  std::string content_hash;  ///< of what was (or is being) sent: file hash or post text hash
+  std::string remote_id;
+  std::string url;
+  std::string name;
+  std::string detail;  ///< the connector's JSON about the remote item
+  std::string error;   ///< the last failure, in words
+  int attempts = 0;
+  std::string verified_at;    ///< empty: never verified
+  std::string findings_json;  ///< the last verify's findings (a JSON array)
+  std::string updated_at;
 };
 
 /// Handle on one catalog database. Not thread-safe: one writer (the ingest loop) at a time.
@@ -126,6 +151,28 @@ class Catalog {
   Result<std::vector<Rejection>> list_rejections(std::optional<std::int64_t> run);
   /// Source records of an asset (first copy and duplicates).
   Result<std::vector<SourceRecord>> sources_of(std::int64_t asset_id);
+  /// The ledger row of one item, if any.
+  Result<std::optional<LedgerEntry>> ledger_entry(const std::string& story,
+                                                  const std::string& channel,
+                                                  const std::string& item);
+  /// Every ledger row of a story (all channels when `channel` is empty), by channel then id.
+  Result<std::vector<LedgerEntry>> ledger_entries(const std::string& story,
+                                                  const std::string& channel = {});
+  /// Records, and commits, that `item` is about to be sent with this content: state intent,
+  /// one more attempt. The remote fields of an earlier success are kept (an update).
+  Status ledger_intent(const std::string& story, const std::string& channel,
+                       const std::string& item, const std::string& content_hash);
+  /// Records that the remote has the item: state done with its id, URL, name and detail.
+  Status ledger_done(const LedgerEntry& entry);
+  /// Records a failed attempt with its reason (the intent stays known through the log).
+  Status ledger_failed(const std::string& story, const std::string& channel,
+                       const std::string& item, const std::string& error);
+  /// Stores the result of a verify of the item (findings as a JSON array, "[]" for none).
+  Status ledger_verified(const std::string& story, const std::string& channel,
+                         const std::string& item, const std::string& findings_json);
+  /// The publish log of a story, oldest first: "at channel item event detail" per line.
+  Result<std::vector<std::string>> publish_log(const std::string& story);
+
   /// Every library path the catalog knows (assets and sidecars), for consistency checks.
   Result<std::vector<std::string>> all_library_paths();
 

@@ -89,12 +89,48 @@ ALTER TABLE assets ADD COLUMN focus_x REAL;
 ALTER TABLE assets ADD COLUMN focus_y REAL;
 )sql";
 
+// 2 -> 3: the publish ledger. One row per story, channel and item ("post" or a media item's
+// upload name): the intent is committed before each remote call and the result after it, so a
+// rerun knows what may already exist remotely and reconciles before sending again. The log
+// keeps every step for the audit trail.
+constexpr std::string_view kPublishLedger = R"sql(
+CREATE TABLE publish_ledger (
+  id INTEGER PRIMARY KEY,
+  story TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  item TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('intent', 'done', 'failed')),
+  content_hash TEXT NOT NULL DEFAULT '',
+  remote_id TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  verified_at TEXT,
+  findings_json TEXT,
+  updated_at TEXT NOT NULL,
+  UNIQUE (story, channel, item)
+);
+CREATE TABLE publish_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  story TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  item TEXT NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX publish_log_story ON publish_log(story, channel);
+)sql";
+
 }  // namespace
 
 // A step is never edited once released; a change of schema is a new step appended here (and
 // kCatalogSchemaVersion raised to match).
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> kSteps = {kRunsAssetsSources, kFocusPoint};
+  static const std::vector<std::string_view> kSteps = {kRunsAssetsSources, kFocusPoint,
+                                                       kPublishLedger};
   return kSteps;
 }
 

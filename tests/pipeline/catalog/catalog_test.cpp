@@ -418,8 +418,10 @@ TEST(CatalogOpen, MigratesAVersionOneCatalogKeepingItsAssets) {
                           "D750", DeviceClass::kCamera);
     ASSERT_TRUE(c->add_asset(a, source_at(a.info.path, 1007, 1), run).ok());
   }
-  {  // back to what version 1 wrote: no focus columns
+  {  // back to what version 1 wrote: no focus columns, no publish ledger
     RawDb raw = raw_open(p);
+    raw_exec(raw.get(), "DROP TABLE publish_log");
+    raw_exec(raw.get(), "DROP TABLE publish_ledger");
     raw_exec(raw.get(), "ALTER TABLE assets DROP COLUMN focus_x");
     raw_exec(raw.get(), "ALTER TABLE assets DROP COLUMN focus_y");
     raw_exec(raw.get(), "PRAGMA user_version = 1");

@@ -1,0 +1,77 @@
+// Renders what a publish plan needs and lacks, grouped by source.
+
+#include "pipeline/stages/publish_render.hpp"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace saluran {
+namespace {
+
+// One render call: a source with the same trim and focus for every preset it needs.
+struct RenderGroup {
+  std::string source;
+  std::optional<TimeRange> trim;
+  std::optional<FocusPoint> focus;
+  std::set<std::string> presets;
+};
+
+using GroupKey = std::tuple<std::string, double, double, double, double>;
+
+GroupKey key_of(const PlannedMedia& m) {
+  return {m.source.string(), m.trim ? m.trim->start_s : -1, m.trim ? m.trim->end_s : -1,
+          m.focus ? m.focus->x : -1, m.focus ? m.focus->y : -1};
+}
+
+std::map<GroupKey, RenderGroup> missing_groups(const PublishPlan& plan) {
+  std::map<GroupKey, RenderGroup> groups;
+  for (const ChannelPlan& ch : plan.channels) {
+    for (const PlannedMedia& m : ch.media) {
+      if (m.made || m.preset.empty()) continue;
+      RenderGroup& g = groups[key_of(m)];
+      g.source = m.source.string();
+      g.trim = m.trim;
+      g.focus = m.focus;
+      g.presets.insert(m.preset);
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+RenderResult render_missing(const PublishPlan& plan, const PresetCatalog& presets,
+                            const std::filesystem::path& render_dir,
+                            const std::function<void(const RenderEvent&)>& on_event) {
+  RenderResult all;
+  for (auto& [key, group] : missing_groups(plan)) {
+    RenderRequest req;
+    req.inputs = {group.source};
+    req.options.out_dir = render_dir.string();
+    req.options.on_event = on_event;
+    req.options.overrides.focus = group.focus;
+    if (group.trim) {
+      req.options.overrides.start_s = group.trim->start_s;
+      if (group.trim->end_s > group.trim->start_s)
+        req.options.overrides.duration_s = group.trim->end_s - group.trim->start_s;
+    }
+    InputReport failed;
+    failed.input = group.source;
+    for (const std::string& name : group.presets) {
+      Result<Preset> p = presets.get(name);
+      if (!p) {
+        failed.error = p.error();
+        continue;
+      }
+      req.options.presets.push_back(std::move(*p));
+    }
+    if (failed.error) all.reports.push_back(failed);
+    if (req.options.presets.empty()) continue;
+    RenderResult r = render(req);
+    for (InputReport& rep : r.reports) all.reports.push_back(std::move(rep));
+  }
+  return all;
+}
+
+}  // namespace saluran
