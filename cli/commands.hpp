@@ -39,4 +39,10 @@ Runner add_focus_command(CLI::App& app);
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 
+/// `saluran publish STORY [--channels A,B] [--dry-run] [--update] [--json]`
+Runner add_publish_command(CLI::App& app);
+
+/// `saluran verify STORY [--channels A,B] [--json]`
+Runner add_verify_command(CLI::App& app);
+
 }  // namespace saluran::cli

@@ -1,0 +1,51 @@
+#pragma once
+// `saluran publish STORY` and `saluran verify STORY` as one library call: read the story and
+// the channels, plan, render what is missing (publish only), send each channel once, read every
+// post back, and call the channels' publish hooks. Every check of the story and the channels is
+// done before the first remote call; nothing is sent when they fail.
+//
+//   PublishStoryRequest req{.story_file = "story.toml", .library = "library"};
+//   Result<PublishStoryResult> r = publish_story(req);
+//   if (!r) print(r.error());                 // story or channels unusable: nothing sent
+//   else for (auto& ch : r->publish.channels) print(ch.channel, channel_state_name(ch.state));
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "connectors/http/client.hpp"
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/publish_plan.hpp"
+#include "pipeline/stages/publish.hpp"
+#include "pipeline/stages/render.hpp"
+
+namespace saluran {
+
+/// What to publish (or verify) and how.
+struct PublishStoryRequest {
+  std::filesystem::path story_file;
+  std::string library;                  ///< the library folder whose catalog holds the ledger
+  std::filesystem::path render_dir;     ///< renditions; empty: "<library>/renditions"
+  std::filesystem::path channels_file;  ///< empty: found beside the story, $SALURAN_CHANNELS, ...
+  std::filesystem::path presets_dir;    ///< user presets
+  std::vector<std::string> only_channels;  ///< empty: every channel of the story
+  PublishOptions options{};
+  bool verify_only = false;  ///< `saluran verify`: no render, no sending, only the read-back
+  std::function<void(const PublishEvent&)> on_event{};
+  std::function<void(const RenderEvent&)> on_render{};
+  http::LogFn log{};  ///< `--verbose`: the HTTP exchanges, secrets redacted
+};
+
+/// What a publish (or verify) run did.
+struct PublishStoryResult {
+  PublishPlan plan;
+  RenderResult render;    ///< what had to be rendered first
+  PublishResult publish;  ///< per channel
+};
+
+/// Runs the request. An Error means nothing was sent: the story, the channels file, the
+/// library or the presets could not be used (the message names the file, line and key).
+Result<PublishStoryResult> publish_story(const PublishStoryRequest& request);
+
+}  // namespace saluran
