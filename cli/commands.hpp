@@ -39,4 +39,7 @@ Runner add_focus_command(CLI::App& app);
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 
+/// `saluran channels add|list|remove|test` (the channels.toml of the office)
+Runner add_channels_command(CLI::App& app);
+
 }  // namespace saluran::cli
