@@ -14,12 +14,10 @@ namespace saluran {
 namespace {
 
 Error not_built(const ChannelConfig& channel) {
-  Error e = make_error(
-      ErrorCode::kUnsupported,
-      fmt::format("channel {}: publishing to {} channels is not built into this version of "
-                  "Saluran yet",
-                  channel.name, channel_kind_name(channel.kind)),
-      channel.file.string(), channel.line > 0 ? fmt::format("line {}", channel.line) : "");
+  Error e = make_error(ErrorCode::kUnsupported,
+                       fmt::format("channel {}: publishing to {} channels is not built into this "
+                                   "version of Saluran yet",
+                                   channel.name, channel_kind_name(channel.kind)));
   e.context.channel = channel.name;
   return e;
 }
