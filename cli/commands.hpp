@@ -39,6 +39,9 @@ Runner add_focus_command(CLI::App& app);
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 
+/// `saluran channels add|list|remove|test` (the channels.toml of the office)
+Runner add_channels_command(CLI::App& app);
+
 /// `saluran publish STORY [--channels A,B] [--dry-run] [--update] [--json]`
 Runner add_publish_command(CLI::App& app);
 
