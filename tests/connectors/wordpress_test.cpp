@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -495,7 +496,9 @@ TEST_F(WordPressConnectorTest, CutAndStalledUploadsAreBoundedAndNeverDuplicated)
 
 TEST_F(WordPressConnectorTest, AnAnswerLostAfterTheWholeUploadIsFoundNotSentAgain) {
   test::FaultProxy proxy(port());
+  std::vector<std::string> log;
   http::ClientOptions o = quick();
+  o.log = [&](std::string_view line) { log.emplace_back(line); };
   http::Client client(o);
   WordPressConnector c = connector(client, proxy.url());
   const std::string slug = "jawaban-hilang";
@@ -524,6 +527,9 @@ TEST_F(WordPressConnectorTest, AnAnswerLostAfterTheWholeUploadIsFoundNotSentAgai
   ASSERT_TRUE(up.ok()) << up.error().to_string();
   EXPECT_EQ(proxy.faulted(), 1);
   EXPECT_EQ(media_count(slug + "-aaaa2222"), 1);
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& line) {
+    return line.find("the website already has it") != std::string::npos;
+  })) << "the file was sent again instead of found";
 
   // The same for a run killed at that moment (no retry at all): the rerun finds the media.
   del.url = server_->url() + "/wp-json/wp/v2/media/" + up->id + "?force=true";
@@ -539,6 +545,58 @@ TEST_F(WordPressConnectorTest, AnAnswerLostAfterTheWholeUploadIsFoundNotSentAgai
   Result<std::optional<RemoteItem>> found = c.find_media(m);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ(media_count(slug + "-aaaa2222"), 1);
+}
+
+TEST_F(WordPressConnectorTest, APostWhoseAnswerWasLostIsFoundNotMadeTwice) {
+  http::Client direct;
+  WordPressConnector plain = connector(direct);
+  const std::string slug = "pos-jawaban-hilang";
+  // No category or tags: the create is then put_post's only request, and the first (PHP's
+  // server closes every connection after one answer, and the proxy cuts the first).
+  ChannelPlan p = plan(slug);
+  p.text.category.clear();
+  p.text.tags.clear();
+  std::vector<RemoteItem> items;
+  for (const PlannedMedia& m : p.media) {
+    Result<RemoteItem> up = plain.upload_media(p, m);
+    ASSERT_TRUE(up.ok()) << up.error().to_string();
+    items.push_back(*up);
+  }
+  const auto remove_post = [&](const std::string& id) {
+    http::Request del{.method = "DELETE",
+                      .url = server_->url() + "/wp-json/wp/v2/posts/" + id + "?force=true"};
+    del.headers.set("Authorization", http::basic_auth(server_->credential("user"),
+                                                      server_->credential("app_password")));
+    ASSERT_TRUE(direct.send(del).ok());
+  };
+  // Once directly (the photos get their text), once through the proxy to measure the create.
+  Result<RemoteItem> warm = plain.put_post(p, slug, items, std::nullopt);
+  ASSERT_TRUE(warm.ok()) << warm.error().to_string();
+  remove_post(warm->id);
+  test::FaultProxy proxy(port());
+  std::vector<std::string> log;
+  http::ClientOptions o = quick();
+  o.log = [&](std::string_view line) { log.emplace_back(line); };
+  http::Client client(o);
+  WordPressConnector c = connector(client, proxy.url());
+  Result<RemoteItem> measured = c.put_post(p, slug, items, std::nullopt);
+  ASSERT_TRUE(measured.ok()) << measured.error().to_string();
+  const std::uint64_t bytes = proxy.bytes_to_server();
+  remove_post(measured->id);
+  ASSERT_EQ(post_count(slug), 0);
+
+  // The same again, the connection cut right after the create's last byte.
+  proxy.set_plan({.fault = test::Fault::kCloseAfter, .times = 1, .close_after_bytes = bytes});
+  Result<RemoteItem> made = c.put_post(p, slug, items, std::nullopt);
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  EXPECT_EQ(proxy.faulted(), 1);
+  EXPECT_EQ(post_count(slug), 1);
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& line) {
+    return line.find("the website already has it") != std::string::npos;
+  })) << "the post was sent again instead of found";
+  Result<std::optional<RemoteItem>> found = c.find_post(p, slug);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, made->id);
 }
 
 }  // namespace
