@@ -576,7 +576,12 @@ Result<json> post_fields(const Site& s, const ChannelPlan& plan, const std::stri
 // ---- post content ----
 
 std::string body_blocks(const std::string& body) {
-  if (body.find('<') != std::string::npos) return body + "\n";  // HTML already (html_body)
+  // HTML already (the plan's html_body) when it opens with a tag; plain text otherwise.
+  const std::size_t lead = body.find_first_not_of(" \t\r\n");
+  if (lead != std::string::npos && lead + 1 < body.size() && body[lead] == '<' &&
+      (std::isalpha(static_cast<unsigned char>(body[lead + 1])) || body[lead + 1] == '!')) {
+    return body + "\n";
+  }
   std::string out;
   std::size_t at = 0;
   while (at < body.size()) {

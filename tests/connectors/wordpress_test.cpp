@@ -55,6 +55,51 @@ class FixedServer {
   std::thread thread_;
 };
 
+TEST(WordPressContent, RemoteFileNamesAreKeptAsWordPressStoresThem) {
+  EXPECT_EQ(WordPressConnector::remote_file_name("jembatan-ab12cd34-web.jpg"),
+            "jembatan-ab12cd34-web.jpg");
+  EXPECT_EQ(WordPressConnector::remote_file_name("Jembatan Baru_ab12.v2-web.JPG"),
+            "jembatan-baru_ab12-v2-web.jpg");
+  EXPECT_EQ(WordPressConnector::remote_file_name("--Desa Sukamaju ✨--ab12-web.mp4"),
+            "desa-sukamaju-ab12-web.mp4");
+  EXPECT_EQ(WordPressConnector::remote_file_name("🌉.jpg"), "media.jpg");
+}
+
+TEST(WordPressContent, PostContentHasTheGalleryAndTheVideoEscaped) {
+  ChannelPlan p;
+  p.text.body = "Paragraf <satu> & dua.\nBaris kedua.\n\nParagraf tiga.";
+  PlannedMedia cover;
+  cover.role = MediaRole::kCover;
+  cover.kind = "photo";
+  PlannedMedia gallery;
+  gallery.kind = "photo";
+  gallery.alt = "Warga \"menyambut\"";
+  gallery.caption = "Foto: Tim <Diskominfo>";
+  PlannedMedia video;
+  video.role = MediaRole::kVideo;
+  video.kind = "video";
+  p.media = {cover, gallery, video};
+  const std::vector<RemoteItem> items = {{"7", "http://s/c.jpg", "c", ""},
+                                         {"8", "http://s/g.jpg", "g", ""},
+                                         {"9", "http://s/v.mp4", "v", ""}};
+  const std::string html = WordPressConnector::post_content(p, items);
+  EXPECT_NE(html.find("<p>Paragraf &lt;satu&gt; &amp; dua.<br>Baris kedua.</p>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<p>Paragraf tiga.</p>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<!-- wp:gallery"), std::string::npos);
+  EXPECT_NE(html.find("<img src=\"http://s/g.jpg\" alt=\"Warga &quot;menyambut&quot;\" "
+                      "class=\"wp-image-8\"/>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<figcaption class=\"wp-element-caption\">Foto: Tim "
+                      "&lt;Diskominfo&gt;</figcaption>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("http://s/c.jpg"), std::string::npos) << "the cover is the featured image";
+  EXPECT_NE(html.find("<!-- wp:video {\"id\":9} -->"), std::string::npos);
+  EXPECT_NE(html.find("<video controls src=\"http://s/v.mp4\""), std::string::npos);
+  EXPECT_LT(html.find("wp:gallery"), html.find("wp:video"));
+}
+
 class WordPressConnectorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
