@@ -8,6 +8,7 @@
 
 #include "connectors/folder_site.hpp"
 #include "connectors/playout.hpp"
+#include "connectors/wordpress.hpp"
 #include "pipeline/model/enum_names.hpp"
 
 namespace saluran {
@@ -32,6 +33,7 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
     case ChannelKind::kFolder:
       return std::unique_ptr<Connector>(new FolderSiteConnector(channel, std::move(context)));
     case ChannelKind::kWordPress:
+      return std::unique_ptr<Connector>(new WordPressConnector(channel, std::move(context)));
     case ChannelKind::kIcecast:
     case ChannelKind::kYouTube:
     case ChannelKind::kFacebook:

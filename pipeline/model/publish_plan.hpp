@@ -56,6 +56,8 @@ struct ChannelPlan {
   PostText text;
   std::vector<PlannedMedia> media;
   std::vector<PlanProblem> problems;
+  PostStatus status = PostStatus::kPublish;  ///< the story's status (Story::status)
+  std::string schedule;  ///< ISO 8601 with offset when status is kScheduled (Story::schedule)
 };
 
 /// The whole plan of one story.
