@@ -72,6 +72,8 @@ nlohmann::json report_json(const ChannelReport& c) {
                       {"verified", c.verified},
                       {"notes", c.notes},
                       {"seconds", c.seconds},
+                      {"send_seconds", c.seconds - c.verify_seconds},
+                      {"verify_seconds", c.verify_seconds},
                       {"bytes_sent", c.bytes_sent}};
   if (c.error)
     j["error"] = {{"code", error_code_name(c.error->code)}, {"message", c.error->message}};
@@ -181,6 +183,8 @@ int run_publish(const PublishArgs& args, bool verify_only) {
                                 {"story", r->plan.story.slug},
                                 {"channels", channels},
                                 {"render_failed", render_failed},
+                                {"plan_seconds", r->plan_seconds},
+                                {"render_seconds", r->render_seconds},
                                 {"all_good", r->publish.all_good()}}
                      .dump()
               << '\n';

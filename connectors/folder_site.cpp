@@ -150,59 +150,6 @@ std::vector<Link> links_in(std::string_view html) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string html_paragraphs(std::string_view text) {
-  std::string out;
-  std::string para;
-  auto flush = [&] {
-    while (!para.empty() && (para.back() == '\n' || para.back() == ' ')) para.pop_back();
-    if (!para.empty()) out += "<p>" + para + "</p>\n";
-    para.clear();
-  };
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
-      flush();
-    } else {
-      if (!para.empty()) para += "<br>\n";
-      para += html_escape(line);
-    }
-    pos = end + 1;
-  }
-  flush();
-  return out;
-}
-
 namespace {
 
 std::string page_head(std::string_view title, std::string_view extra_meta) {

@@ -19,15 +19,9 @@
 
 #include "connectors/connector.hpp"
 #include "pipeline/model/channel.hpp"
+#include "pipeline/model/html_text.hpp"
 
 namespace saluran {
-
-/// `text` with &, <, >, " and ' written as HTML entities.
-std::string html_escape(std::string_view text);
-
-/// Plain text to HTML: a <p> per paragraph (blank lines between), <br> for single line breaks,
-/// everything escaped.
-std::string html_paragraphs(std::string_view text);
 
 /// Publishes to a local static site.
 class FolderSiteConnector : public Connector {

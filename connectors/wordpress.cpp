@@ -1,5 +1,7 @@
 #include "connectors/wordpress.hpp"
 
+#include "pipeline/model/html_text.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -73,46 +75,6 @@ std::string query_value(std::string_view value) {
     }
   }
   return out;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#039;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-// The few entities WordPress writes in term names and attribute values.
-std::string html_unescape(std::string text) {
-  static const std::pair<std::string_view, std::string_view> kEntities[] = {
-      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""}, {"&#039;", "'"},
-      {"&#39;", "'"}, {"&#038;", "&"}, {"&amp;", "&"}};
-  for (const auto& [entity, plain] : kEntities) {
-    for (std::size_t at = text.find(entity); at != std::string::npos;
-         at = text.find(entity, at + plain.size())) {
-      text.replace(at, entity.size(), plain);
-    }
-  }
-  return text;
 }
 
 // The JSON text of a request body; invalid UTF-8 in a story becomes U+FFFD instead of throwing.
@@ -583,21 +545,8 @@ std::string body_blocks(const std::string& body) {
     return body + "\n";
   }
   std::string out;
-  std::size_t at = 0;
-  while (at < body.size()) {
-    std::size_t end = body.find("\n\n", at);
-    if (end == std::string::npos) end = body.size();
-    std::string para = body.substr(at, end - at);
-    at = end + 2;
-    const std::size_t first = para.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) continue;
-    para = para.substr(first, para.find_last_not_of(" \t\r\n") - first + 1);
-    std::string html = html_escape(para);
-    for (std::size_t nl = html.find('\n'); nl != std::string::npos; nl = html.find('\n', nl)) {
-      html.replace(nl, 1, "<br>");
-    }
-    out += "<!-- wp:paragraph -->\n<p>" + html + "</p>\n<!-- /wp:paragraph -->\n\n";
-  }
+  for (const std::string& para : text_paragraphs(body))
+    out += "<!-- wp:paragraph -->\n<p>" + paragraph_html(para) + "</p>\n<!-- /wp:paragraph -->\n\n";
   return out;
 }
 

@@ -159,81 +159,9 @@ std::vector<std::string> hashtags_of(const std::vector<std::string>& tags,
   return out;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
-// The paragraphs of `text`: split at lines holding nothing but blanks.
-std::vector<std::string_view> paragraphs(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t para_start = 0;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    std::size_t eol = text.find('\n', at);
-    if (eol == std::string_view::npos) eol = text.size();
-    const bool blank = trim(text.substr(at, eol - at)).empty();
-    if (blank || eol == text.size()) {
-      const std::size_t end = blank ? at : eol;
-      if (auto p = trim(text.substr(para_start, end - para_start)); !p.empty()) out.push_back(p);
-      para_start = eol + 1;
-    }
-    at = eol + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string html_paragraphs(std::string_view text) {
-  std::string out;
-  for (std::string_view p : paragraphs(text)) {
-    if (!out.empty()) out += '\n';
-    out += "<p>";
-    std::size_t at = 0;
-    while (at <= p.size()) {
-      std::size_t eol = p.find('\n', at);
-      if (eol == std::string_view::npos) eol = p.size();
-      if (at > 0) out += "<br>\n";
-      out += html_escape(trim(p.substr(at, eol - at)));
-      at = eol + 1;
-    }
-    out += "</p>";
-  }
-  return out;
-}
-
 std::string first_paragraph(std::string_view text) {
-  const std::vector<std::string_view> ps = paragraphs(text);
-  return ps.empty() ? std::string() : std::string(ps.front());
+  const std::vector<std::string> ps = text_paragraphs(text);
+  return ps.empty() ? std::string() : ps.front();
 }
 
 }  // namespace saluran

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/model/html_text.hpp"
+
 namespace saluran {
 
 /// The ellipsis cut_at_word ends a cut text with (one code point).
@@ -42,13 +44,6 @@ std::string hashtag_of(std::string_view tag);
 /// ASCII case), in that order.
 std::vector<std::string> hashtags_of(const std::vector<std::string>& tags,
                                      const std::vector<std::string>& extra);
-
-/// `text` with &, <, > and " written as HTML entities.
-std::string html_escape(std::string_view text);
-
-/// Plain text with blank lines between paragraphs as HTML paragraphs (<p>...</p>, one a line);
-/// single line breaks inside a paragraph become <br>.
-std::string html_paragraphs(std::string_view text);
 
 /// The first paragraph of `text` (up to the first blank line), trimmed.
 std::string first_paragraph(std::string_view text);

@@ -196,6 +196,7 @@ std::string findings_json(const std::vector<Finding>& findings) {
 // Reads the post back; the findings go to the report and the ledger.
 void verify_post(ChannelRun& run, const std::vector<RemoteItem>& media) {
   run.event("verify");
+  const auto start = std::chrono::steady_clock::now();
   Result<std::vector<Finding>> findings = run.conn->verify(run.plan, run.report.post, media);
   if (!findings) {
     run.report.findings.push_back(
@@ -204,6 +205,8 @@ void verify_post(ChannelRun& run, const std::vector<RemoteItem>& media) {
     run.report.findings = std::move(*findings);
   }
   run.report.verified = true;
+  run.report.verify_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   (void)run.ledger([&](Catalog& c) {
     return c.ledger_verified(run.story(), run.channel(), kPostItem,
                              findings_json(run.report.findings));

@@ -60,8 +60,9 @@ struct ChannelReport {
   bool verified = false;          ///< the verify step ran (findings may still be empty)
   std::optional<Error> error;
   std::vector<std::string> notes;  ///< plain sentences: "found the post an interrupted run made"
-  double seconds = 0;
-  std::uint64_t bytes_sent = 0;  ///< file bytes uploaded in this run
+  double seconds = 0;              ///< the whole channel
+  double verify_seconds = 0;       ///< of which reading back
+  std::uint64_t bytes_sent = 0;    ///< file bytes uploaded in this run
 };
 
 /// What the publish stage may do.

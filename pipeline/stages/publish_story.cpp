@@ -4,6 +4,7 @@
 #include "pipeline/stages/publish_story.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -84,9 +85,14 @@ ConnectorFactory connector_factory(const http::Client& client, const PublishStor
   };
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
   Result<Story> story = parse_story(request.story_file);
   if (!story) return story.error();
   Result<std::vector<ChannelConfig>> channels = read_channels(request);
@@ -104,8 +110,11 @@ Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
 
   PublishStoryResult result;
   result.plan = std::move(*plan);
-  if (!request.verify_only && !request.options.dry_run)
+  result.plan_seconds = seconds_since(start);
+  const auto render_start = std::chrono::steady_clock::now();
+  if (!request.verify_only)  // a dry run renders too: all but the remote calls
     result.render = render_missing(result.plan, *presets, render_dir, request.on_render);
+  result.render_seconds = seconds_since(render_start);
   http::ClientOptions client_options;
   client_options.log = request.log;
   const http::Client client(client_options);

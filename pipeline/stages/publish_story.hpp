@@ -40,8 +40,10 @@ struct PublishStoryRequest {
 /// What a publish (or verify) run did.
 struct PublishStoryResult {
   PublishPlan plan;
-  RenderResult render;    ///< what had to be rendered first
-  PublishResult publish;  ///< per channel
+  RenderResult render;        ///< what had to be rendered first
+  PublishResult publish;      ///< per channel
+  double plan_seconds = 0;    ///< reading the story and channels, and the plan
+  double render_seconds = 0;  ///< rendering what was missing
 };
 
 /// Runs the request. An Error means nothing was sent: the story, the channels file, the

@@ -97,7 +97,7 @@ class FolderSite : public ::testing::Test {
 TEST(FolderSiteHtml, EscapesAndMakesParagraphs) {
   EXPECT_EQ(html_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
   EXPECT_EQ(html_paragraphs("one\ntwo <x>\n\n\n three & four\r\n"),
-            "<p>one<br>\ntwo &lt;x&gt;</p>\n<p> three &amp; four</p>\n");
+            "<p>one<br>\ntwo &lt;x&gt;</p>\n<p>three &amp; four</p>");
   EXPECT_EQ(html_paragraphs(""), "");
 }
 
