@@ -141,7 +141,8 @@ struct Source {
 
 /// The source picture: a photo decoded at the size the outputs need, or a video's poster frame.
 Result<Source> load_source(const std::string& input, const MediaInfo& info,
-                           const std::vector<const Preset*>& presets, const RenderOptions& opt) {
+                           const std::vector<const Preset*>& presets, const RenderOptions& opt,
+                           const AnalysisHooks& poster) {
   Source src;
   if (info.kind == MediaKind::kPhoto) {
     auto data = read_file_bytes(input, opt.limits.max_file_bytes);
@@ -162,7 +163,7 @@ Result<Source> load_source(const std::string& input, const MediaInfo& info,
   }
   const Result<FaceDetector>& faces = face_detector_once();
   if (!faces) return faces.error();
-  auto pick = pick_poster(input, *faces);
+  auto pick = pick_poster(input, *faces, poster);
   if (!pick) return pick.error();
   auto frame = av::decode_frame_at(input, pick->time_s);
   if (!frame) return frame.error();
@@ -339,6 +340,7 @@ struct PictureWork {
   const std::vector<Shape>& shapes;
   const std::vector<OutputFile>& files;
   UprightSize upright;
+  const CancelFlag* cancel = nullptr;  ///< checked before each file
 };
 
 // One shape: crop and resize once, then every file (format) of it. Each file's result is
@@ -360,6 +362,11 @@ void make_shape(std::size_t i, const PictureWork& work, std::vector<RenditionRes
   for (const OutputFile& f : work.files) {
     if (f.shape != i) continue;
     RenditionResult& r = results[f.result];
+    if (is_cancelled(work.cancel)) {
+      r.outcome = Outcome::kFailed;
+      r.error = cancelled_error(r.output);
+      continue;
+    }
     if (shape.out_width > 0) {
       make_picture_file(f, shape, *pixels, work.source, r);
       continue;
@@ -393,11 +400,11 @@ const Result<FaceDetector>& face_detector_once() {
 std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
-                                           const RenderOptions& opt,
-                                           const RenderManifest& manifest) {
+                                           const RenderOptions& opt, const RenderManifest& manifest,
+                                           const AnalysisHooks& poster) {
   PictureJob job = plan_pictures(input, stem, presets, opt, manifest);
   if (job.files.empty()) return std::move(job.results);
-  auto source = load_source(input, info, presets_of(job.files), opt);
+  auto source = load_source(input, info, presets_of(job.files), opt, poster);
   if (!source) {
     for (const OutputFile& f : job.files) {
       job.results[f.result].outcome = Outcome::kFailed;
@@ -415,7 +422,7 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
       w.insert(w.end(), guides.warnings.begin(), guides.warnings.end());
   }
   const std::vector<Shape> shapes = plan_shapes(job.files, picture, guides, upright, opt);
-  const PictureWork work{*source, shapes, job.files, upright};
+  const PictureWork work{*source, shapes, job.files, upright, opt.cancel};
   // Each shape on a worker: crop, resize, then every format of it encoded, checked, placed.
   parallel_for(shapes.size(), default_threads(),
                [&](std::size_t i) { make_shape(i, work, job.results); });

@@ -8,13 +8,23 @@
 //   auto poster = pick_poster("talk.mp4", *detector);        // poster->time_s, poster->reason
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "codecs/image/face_detector.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/run/cancel.hpp"
 
 namespace saluran {
+
+/// What an analysis reports while it decodes, and how it is stopped early.
+struct AnalysisHooks {
+  /// Called for decoded frames with their time in seconds (often: the caller throttles).
+  std::function<void(double time_s)> on_progress;
+  /// Checked on every frame: once set the analysis stops with ErrorCode::kCancelled.
+  const CancelFlag* cancel = nullptr;
+};
 
 /// The crop window of a reframed video, frame by frame.
 struct ReframeTrack {
@@ -41,7 +51,7 @@ struct ReframeTrack {
 /// `aspect` is the target width/height (9/16 or 4/5); the window is full height.
 /// Errors name the file.
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
-                                     const FaceDetector& faces);
+                                     const FaceDetector& faces, const AnalysisHooks& hooks = {});
 
 /// The chosen poster frame.
 struct PosterPick {
@@ -53,6 +63,7 @@ struct PosterPick {
 /// Decodes once at analysis size, measures a candidate about every half second (exposure,
 /// sharpness, change against nearby frames, nearness to a cut, faces) and picks one with
 /// choose_poster. Errors name the file.
-Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces);
+Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces,
+                               const AnalysisHooks& hooks = {});
 
 }  // namespace saluran
