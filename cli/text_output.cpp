@@ -43,6 +43,7 @@ std::string clock_text(double seconds) {
 }
 
 std::string short_duration(double seconds) {
+  if (seconds < 1) return fmt::format("{:.0f}ms", seconds * 1000);
   return seconds < 60 ? fmt::format("{:.1f}s", seconds) : clock_text(seconds);
 }
 

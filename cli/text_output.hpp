@@ -13,7 +13,7 @@ void print_columns(const std::vector<std::vector<std::string>>& rows);
 /// Bytes in SI units for people: "512 B", "13.2 MB".
 std::string human_bytes(std::uint64_t bytes);
 
-/// A media length: "8.0s" under a minute, else "m:ss" or "h:mm:ss".
+/// A media length: "40ms" under a second, "8.0s" under a minute, else "m:ss" or "h:mm:ss".
 std::string short_duration(double seconds);
 
 /// A time span as a clock: "m:ss" or "h:mm:ss" (ETA).
