@@ -418,8 +418,11 @@ Result<CheckReport> check_output(const std::string& path, const Preset& preset) 
   if (preset.kind == PresetKind::kImage) return check_image_output(path, preset);
   // A file that cannot be opened is said so plainly, before any demuxer looks at it.
   Result<std::vector<std::uint8_t>> head = read_file_head(path, 64);
-  if (!head) return head.error();
-  if (head->empty()) return make_error(ErrorCode::kCorrupt, "the file is empty", path);
+  if (!head || head->empty()) {
+    Error e = head ? make_error(ErrorCode::kCorrupt, "the file is empty", path) : head.error();
+    e.context.stage = "check";
+    return e;
+  }
   Result<PacketSurvey> survey = survey_packets(path, InputLimits{});
   if (!survey) {
     // A picture given to a video or sound preset is a wrong file, not an unreadable one.

@@ -178,7 +178,7 @@ TEST(CliCheck, PictureLimitsInWordsWithoutTheUnlimitedSide) {
   r = run_cli(dir, "check " + photo + " --preset web 2>&1");
   EXPECT_NE(r.out.find("image.size         expected any size, found 640x480"), std::string::npos)
       << r.out;
-  for (const std::string& preset : {"instagram-feed-4x5", "x-photo", "web", "facebook-photo"}) {
+  for (const char* preset : {"instagram-feed-4x5", "x-photo", "web", "facebook-photo"}) {
     r = run_cli(dir, "check " + photo + " --preset " + preset + " 2>&1");
     EXPECT_EQ(r.out.find("any,"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("x0"), std::string::npos) << r.out;
