@@ -62,6 +62,7 @@ struct Rejection {
   std::string path;
   std::string code;  ///< error_code_name
   std::string reason;
+  int runs = 1;  ///< how many runs rejected this path (in list_rejections of all runs)
 };
 
 /// Handle on one catalog database. Not thread-safe: one writer (the ingest loop) at a time.
@@ -122,7 +123,8 @@ class Catalog {
   Result<std::vector<SummaryRow>> summarise(const AssetQuery& q);
   /// All runs, newest first.
   Result<std::vector<IngestRun>> list_runs();
-  /// Rejections, of one run or all.
+  /// Rejections of one run; or, of all runs, each path once with its latest run, code and
+  /// reason and how many runs rejected it, in the order of their latest rejection.
   Result<std::vector<Rejection>> list_rejections(std::optional<std::int64_t> run);
   /// Source records of an asset (first copy and duplicates).
   Result<std::vector<SourceRecord>> sources_of(std::int64_t asset_id);

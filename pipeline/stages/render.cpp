@@ -183,11 +183,7 @@ std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, 
   for (int left : t.left) {
     m->x.push_back(std::clamp(static_cast<int>(std::lround(left * scale)), 0, room));
   }
-  r.reframe = fmt::format(
-      "{} shots; faces in {} analysed frames; window moves at most {} px a "
-      "frame within a shot; {}",
-      t.shot_starts.size(), t.frames_with_faces, static_cast<int>(std::lround(t.max_step * scale)),
-      t.note);
+  r.reframe = reframe_summary(t, scale);
   return m;
 }
 

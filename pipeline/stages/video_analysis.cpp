@@ -270,6 +270,12 @@ std::string reframe_note(const ReframeTrack& track, int shots_on_faces) {
 
 }  // namespace
 
+std::string reframe_summary(const ReframeTrack& track, double scale) {
+  return fmt::format(
+      "{}; faces in {} analysed frames; the window moves at most {} px a frame within a shot",
+      track.note, track.frames_with_faces, static_cast<int>(std::lround(track.max_step * scale)));
+}
+
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
                                      const FaceDetector& faces, const AnalysisHooks& hooks) {
   if (!(aspect > 0.1 && aspect < 10))
