@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/model/error.hpp"
@@ -67,6 +68,8 @@ struct RenditionResult {
   std::string fingerprint;            ///< of the input and settings; equal means up to date
   std::optional<ImageOutcome> image;  ///< picture presets
   std::string reframe;                ///< a reframed fill video: what the moving window followed
+  std::optional<std::pair<int, int>>
+      enlarged_from;  ///< the source's width and height when the output is larger
   /// What went wrong without stopping it, in plain words (face detection failed, so the crop
   /// or window was chosen without faces).
   std::vector<std::string> warnings;

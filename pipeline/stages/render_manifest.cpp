@@ -82,6 +82,8 @@ nlohmann::json rendition_to_json(const RenditionResult& r) {
   if (r.video_frames > 0) j["video_frames"] = r.video_frames;
   if (r.image) j["image"] = image_outcome_to_json(*r.image);
   if (!r.reframe.empty()) j["reframe"] = r.reframe;
+  if (r.enlarged_from)
+    j["enlarged_from"] = {{"width", r.enlarged_from->first}, {"height", r.enlarged_from->second}};
   if (!r.warnings.empty()) j["warnings"] = r.warnings;
   if (r.check) j["check"] = to_json(*r.check);
   if (r.source_loudness) {
