@@ -266,7 +266,8 @@ TEST_F(CheckStage, ASmallerFrameOfTheSameShapePassesUnlessThePresetEnlarges) {
   EXPECT_EQ(failures_of("smaller", p), std::set<std::string>{"video.size"});
   EXPECT_EQ(failures_of("good", p), std::set<std::string>{});
   const auto r = check_output(file("smaller"), video_preset());
-  EXPECT_EQ(rule(*r, "video.size")->expected, "320x240 or smaller in its shape");
+  EXPECT_TRUE(rule(*r, "video.size")->expected.starts_with("320x240 or smaller in its shape"))
+      << rule(*r, "video.size")->expected;
 }
 
 TEST_F(CheckStage, Yuv444FailsPixelFormatAndProfile) {
