@@ -14,6 +14,7 @@
 #include "codecs/av/packet_survey.hpp"
 #include "codecs/file_bytes.hpp"
 #include "codecs/sniff.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 
 namespace saluran {
 namespace {
@@ -188,7 +189,11 @@ void check_size(const VideoSpec& spec, const Limits& limits, const VideoSurvey& 
   const int short_side = std::min(w, h);
   std::vector<std::string> expected;
   bool ok = true;
-  if (spec.width > 0 && spec.height > 0) {
+  if (spec.width > 0 && spec.height > 0 && spec.enlarge == Enlarge::kNever) {
+    // A smaller source keeps its scale: the frame's shape, at most the frame.
+    expected.push_back(fmt::format("{}x{} or smaller in its shape", spec.width, spec.height));
+    ok = ok && frame_shaped(spec.width, spec.height, w, h, 2);
+  } else if (spec.width > 0 && spec.height > 0) {
     expected.push_back(fmt::format("{}x{}", spec.width, spec.height));
     ok = ok && w == spec.width && h == spec.height;
   } else if (spec.width > 0) {

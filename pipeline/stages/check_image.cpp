@@ -9,6 +9,7 @@
 #include "codecs/file_bytes.hpp"
 #include "codecs/image/photo_probe.hpp"
 #include "codecs/sniff.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/stages/check.hpp"
 
 namespace saluran {
@@ -36,7 +37,11 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
   const int w = pic.upright_width > 0 ? pic.upright_width : pic.width;
   const int h = pic.upright_height > 0 ? pic.upright_height : pic.height;
   const std::string size = fmt::format("{}x{}", w, h);
-  if (m.aspect == AspectMode::kFill) {
+  if (m.aspect == AspectMode::kFill && m.enlarge == Enlarge::kNever) {
+    // A smaller photo keeps its scale: the frame's shape, at most the frame.
+    add("image.size", frame_shaped(m.width, m.height, w, h, 1),
+        fmt::format("{}x{} or smaller in its shape", m.width, m.height), size);
+  } else if (m.aspect == AspectMode::kFill) {
     add("image.size", w == m.width && h == m.height, fmt::format("{}x{}", m.width, m.height), size);
   } else {
     const int long_side = std::max(w, h);

@@ -40,6 +40,11 @@ SourceFacts facts_of(const MediaInfo& info) {
   }
   f.fps = info.frame_rate;
   f.variable_rate = info.variable_frame_rate;
+  // The picture's own bitrate; else the file's (sound included: a looser cap, never tighter).
+  const auto bps = info.picture && info.picture->bit_rate ? info.picture->bit_rate : info.bit_rate;
+  if (bps && *bps > 0)
+    f.video_kbps = static_cast<int>(std::min<std::int64_t>(*bps / 1000, 1 << 30));
+  if (info.picture) f.video_codec = info.picture->codec;
   if (info.audio) {
     f.has_audio = true;
     f.audio_channels = info.audio->channels;
@@ -232,6 +237,7 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     return;
   }
   r.output = (fs::path(opt.out_dir) / plan->output_name).string();
+  if (plan->video) r.enlarged_from = plan->video->enlarged_from;
   if (!needs_making(media_fingerprint(*plan, report.input), manifest, opt.force, r)) {
     r.plan = std::move(*plan);
     report.renditions.push_back(std::move(r));

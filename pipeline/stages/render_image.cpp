@@ -16,6 +16,7 @@
 #include "codecs/image/picture_ops.hpp"
 #include "codecs/meta/exif_writer.hpp"
 #include "pipeline/ops/attention_map.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/render_commit.hpp"
 #include "pipeline/stages/render_fingerprint.hpp"
@@ -41,6 +42,7 @@ struct Shape {
   int out_width = 0;
   int out_height = 0;
   std::optional<CropChoice> crop;
+  std::optional<std::pair<int, int>> enlarged_from;  ///< the upright source, when enlarged
 };
 
 /// One file to write.
@@ -68,12 +70,12 @@ std::pair<int, int> keep_size(const ImageSpec& m, int w, int h, int variant_widt
   } else {
     const int long_side = std::max(w, h);
     const int short_side = std::min(w, h);
-    s = m.upscale ? 1e9 : 1.0;
+    s = m.enlarge == Enlarge::kToFrame ? 1e9 : 1.0;
     if (m.max_width > 0) s = std::min(s, static_cast<double>(m.max_width) / long_side);
     if (m.max_height > 0) s = std::min(s, static_cast<double>(m.max_height) / short_side);
     if (s > 1e8) s = 1.0;
   }
-  if (s > 1.0 && !m.upscale) return {0, 0};
+  if (s > 1.0 && m.enlarge != Enlarge::kToFrame) return {0, 0};
   return {even_at_least_2(w * s), std::max(1, static_cast<int>(std::lround(h * s)))};
 }
 
@@ -260,6 +262,16 @@ CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile
   return guides;
 }
 
+// The source's size when a shape is larger than it (1% of rounding slack): the scale at
+// which the source covers the output, above 1.
+std::optional<std::pair<int, int>> enlarged_picture(const Shape& shape, UprightSize upright) {
+  if (shape.out_width <= 0 || upright.width <= 0 || upright.height <= 0) return std::nullopt;
+  const double s = std::max(static_cast<double>(shape.out_width) / upright.width,
+                            static_cast<double>(shape.out_height) / upright.height);
+  if (s <= 1.01) return std::nullopt;
+  return std::make_pair(upright.width, upright.height);
+}
+
 // The shape of one preset and width: a fill crop (smart crop) or a "keep" size.
 Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const CropGuides& guides,
                 UprightSize upright, const RenderOptions& opt) {
@@ -267,11 +279,16 @@ Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const C
   if (m.aspect != AspectMode::kFill) {
     std::tie(shape.out_width, shape.out_height) =
         keep_size(m, upright.width, upright.height, variant);
+    shape.enlarged_from = enlarged_picture(shape, upright);
     return shape;
   }
   shape.fill = true;
-  shape.out_width = m.width;
-  shape.out_height = m.height;
+  // A photo smaller than the frame keeps its scale unless the preset enlarges (to-frame).
+  const double k =
+      frame_scale(m.width, m.height, upright.width, upright.height, AspectMode::kFill, m.enlarge);
+  shape.out_width = std::clamp(static_cast<int>(std::lround(m.width * k)), 1, m.width);
+  shape.out_height = std::clamp(static_cast<int>(std::lround(m.height * k)), 1, m.height);
+  shape.enlarged_from = enlarged_picture(shape, upright);
   CropRequest req;
   req.width = picture.width;
   req.height = picture.height;
@@ -319,6 +336,7 @@ void make_picture_file(const OutputFile& f, const Shape& shape, const Picture& p
   out.poster_s = source.poster_s;
   out.poster_reason = source.poster_reason;
   out.gps_kept = preset.image->keep_gps;
+  r.enlarged_from = shape.enlarged_from;
   auto bytes = encode_within_limit(
       pixels, preset, f.format,
       build_output_exif(source.photo.exif, {preset.image->keep_gps}, out.width, out.height),

@@ -90,6 +90,8 @@ nlohmann::json rendition_to_json(const RenditionResult& r) {
                   {"bitrate_bps", std::llround(r.media->bitrate_bps)}};
   }
   if (!r.reframe.empty()) j["reframe"] = r.reframe;
+  if (r.enlarged_from)
+    j["enlarged_from"] = {{"width", r.enlarged_from->first}, {"height", r.enlarged_from->second}};
   if (!r.warnings.empty()) j["warnings"] = r.warnings;
   if (r.check) j["check"] = to_json(*r.check);
   if (r.source_loudness) {
