@@ -115,8 +115,8 @@ std::string compose_caption(const CaptionParts& parts, std::size_t max_chars, st
   return caption;
 }
 
-fs::path rendition_file(const fs::path& render_dir, const std::string& source,
-                        const Preset& preset) {
+fs::path rendition_file(const fs::path& render_dir, const std::string& source, const Preset& preset,
+                        int source_width) {
   const std::string stem = fs::path(source).stem().string();
   if (preset.kind != PresetKind::kImage || !preset.image)
     return render_dir / fmt::format("{}.{}.{}", stem, preset.name, preset.extension);
@@ -127,7 +127,11 @@ fs::path rendition_file(const fs::path& render_dir, const std::string& source,
                                                      : format;
   const auto& widths = preset.image->widths;
   if (widths.empty()) return render_dir / fmt::format("{}.{}.{}", stem, preset.name, ext);
-  const int widest = *std::max_element(widths.begin(), widths.end());
+  int widest = 0;
+  for (int w : widths)
+    if (source_width <= 0 || preset.image->upscale || w <= source_width)
+      widest = std::max(widest, w);
+  if (widest == 0) widest = *std::min_element(widths.begin(), widths.end());
   return render_dir / fmt::format("{}.{}-{}.{}", stem, preset.name, widest, ext);
 }
 
@@ -243,7 +247,8 @@ PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p)
   pm.asset = m.asset.hash;
   pm.source = fs::path(cx.in.library) / m.asset.library_path;
   pm.preset = p.name;
-  pm.file = rendition_file(cx.in.render_dir, pm.source.string(), p);
+  const auto& pic = m.asset.info.picture;
+  pm.file = rendition_file(cx.in.render_dir, pm.source.string(), p, pic ? pic->upright_width : 0);
   pm.kind = p.kind == PresetKind::kImage   ? "photo"
             : p.kind == PresetKind::kVideo ? "video"
                                            : "audio";
