@@ -356,6 +356,8 @@ Result<PublishPlan> make_plan(const PlanInputs& in) {
   check_todo(in.story, plan.problems);
   set_link(in, cx);
   for (const std::string& name : in.story.channels) {
+    if (!in.only.empty() && std::find(in.only.begin(), in.only.end(), name) == in.only.end())
+      continue;
     auto ch = std::find_if(in.channels.begin(), in.channels.end(),
                            [&](const ChannelConfig& c) { return c.name == name; });
     if (ch == in.channels.end()) {

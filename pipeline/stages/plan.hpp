@@ -37,6 +37,9 @@ struct PlanInputs {
   std::string library;                         ///< the library folder
   const PresetCatalog& presets;
   std::filesystem::path render_dir;  ///< where `saluran render -o` puts (or put) the renditions
+  /// Plan only these of the story's channels (empty: all). The link is still that of the story's
+  /// website channel when it is left out.
+  std::vector<std::string> only = {};
 };
 
 /// The plan of `in.story` for each of its channels, in the story's order. Problems never make it

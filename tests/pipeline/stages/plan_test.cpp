@@ -343,6 +343,16 @@ TEST_F(PlanTest, ClipLongerThanThePresetAllows) {
   EXPECT_FALSE(ig.front().blocking);
 }
 
+TEST_F(PlanTest, OnlySomeChannelsKeepTheWebsiteLink) {
+  const Story s = story(full_story());
+  std::vector<ChannelConfig> chans = channels();
+  PlanInputs in{s, chans, *catalog_, library(), *presets_, render_dir_, {"x"}};
+  auto p = make_plan(in);
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->channels.size(), 1u);
+  EXPECT_NE(p->channels[0].text.caption.find("{link}"), std::string::npos);
+}
+
 TEST_F(PlanTest, JsonCarriesEverything) {
   const nlohmann::json j = plan_json(plan(story(full_story())));
   EXPECT_EQ(j["story"]["slug"], "bupati-meresmikan-jembatan-cikapundung");
