@@ -39,4 +39,10 @@ Runner add_focus_command(CLI::App& app);
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 
+/// `saluran story new --from-run LAST|ID [-o story.toml] [--library DIR] [--force]`
+Runner add_story_command(CLI::App& app);
+
+/// `saluran plan STORY [--channels a,b] [--library DIR] [-o OUT] [--json]`
+Runner add_plan_command(CLI::App& app);
+
 }  // namespace saluran::cli
