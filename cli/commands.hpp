@@ -44,5 +44,7 @@ Runner add_story_command(CLI::App& app);
 
 /// `saluran plan STORY [--channels a,b] [--library DIR] [-o OUT] [--json]`
 Runner add_plan_command(CLI::App& app);
+/// `saluran channels add|list|remove|test` (the channels.toml of the office)
+Runner add_channels_command(CLI::App& app);
 
 }  // namespace saluran::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_presets_command(app));
   add(saluran::cli::add_story_command(app));
   add(saluran::cli::add_plan_command(app));
+  add(saluran::cli::add_channels_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

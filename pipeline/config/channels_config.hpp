@@ -26,6 +26,10 @@ std::filesystem::path default_channels_file();
 /// duplicate names are errors naming the file, the line and the key.
 Result<std::vector<ChannelConfig>> load_channels(const std::filesystem::path& file);
 
+/// Checks one channel's values as load_channels does (its name, what its kind needs, URLs,
+/// variable names), for `channels add`; the error names the channel and the key.
+Status validate_channel(const ChannelConfig& channel);
+
 /// Writes `channels` to `file` atomically (temporary name, then rename), keeping it readable.
 Status save_channels(const std::filesystem::path& file, const std::vector<ChannelConfig>& channels);
 

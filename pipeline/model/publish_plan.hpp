@@ -37,6 +37,9 @@ struct PostText {
   std::string excerpt;
   std::vector<std::string> tags;
   std::string category;
+  std::string date;     ///< the story's date, YYYY-MM-DD (pages that show it: folder site)
+  std::string place;    ///< where it happened
+  std::string credits;  ///< e.g. "Foto: Tim Diskominfo"
 };
 
 /// Something wrong found before sending, e.g. "no cover photo", "caption 2,310 of 2,200".

@@ -1,0 +1,45 @@
+// make_connector: every connector is listed here, and only here.
+
+#include "connectors/registry.hpp"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "connectors/folder_site.hpp"
+#include "connectors/playout.hpp"
+#include "pipeline/model/enum_names.hpp"
+
+namespace saluran {
+namespace {
+
+Error not_built(const ChannelConfig& channel) {
+  Error e = make_error(ErrorCode::kUnsupported,
+                       fmt::format("channel {}: publishing to {} channels is not built into this "
+                                   "version of Saluran yet",
+                                   channel.name, channel_kind_name(channel.kind)));
+  e.context.channel = channel.name;
+  return e;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
+                                                  ConnectorContext context) {
+  switch (channel.kind) {
+    case ChannelKind::kPlayout:
+      return std::unique_ptr<Connector>(new PlayoutConnector(channel, std::move(context)));
+    case ChannelKind::kFolder:
+      return std::unique_ptr<Connector>(new FolderSiteConnector(channel, std::move(context)));
+    case ChannelKind::kWordPress:
+    case ChannelKind::kIcecast:
+    case ChannelKind::kYouTube:
+    case ChannelKind::kFacebook:
+    case ChannelKind::kInstagram:
+    case ChannelKind::kX:
+      return not_built(channel);
+  }
+  return not_built(channel);
+}
+
+}  // namespace saluran
