@@ -159,7 +159,7 @@ std::vector<std::string> hashtags_of(const std::vector<std::string>& tags,
   return out;
 }
 
-std::string html_escape(std::string_view text) {
+std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -213,7 +213,7 @@ std::vector<std::string_view> paragraphs(std::string_view text) {
 
 }  // namespace
 
-std::string html_paragraphs(std::string_view text) {
+std::string paragraphs_html(std::string_view text) {
   std::string out;
   for (std::string_view p : paragraphs(text)) {
     if (!out.empty()) out += '\n';
@@ -223,7 +223,7 @@ std::string html_paragraphs(std::string_view text) {
       std::size_t eol = p.find('\n', at);
       if (eol == std::string_view::npos) eol = p.size();
       if (at > 0) out += "<br>\n";
-      out += html_escape(trim(p.substr(at, eol - at)));
+      out += escape_html(trim(p.substr(at, eol - at)));
       at = eol + 1;
     }
     out += "</p>";

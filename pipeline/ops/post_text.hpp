@@ -4,7 +4,7 @@
 //
 //   cut_at_word("Bupati meresmikan jembatan baru", 20)   // "Bupati meresmikan…" (18 + 1)
 //   hashtag_of("jembatan baru")                          // "#JembatanBaru"
-//   html_paragraphs("Satu.\n\nDua & tiga.")              // "<p>Satu.</p>\n<p>Dua &amp; tiga.</p>"
+//   paragraphs_html("Satu.\n\nDua & tiga.")              // "<p>Satu.</p>\n<p>Dua &amp; tiga.</p>"
 
 #include <cstddef>
 #include <string>
@@ -44,11 +44,11 @@ std::vector<std::string> hashtags_of(const std::vector<std::string>& tags,
                                      const std::vector<std::string>& extra);
 
 /// `text` with &, <, > and " written as HTML entities.
-std::string html_escape(std::string_view text);
+std::string escape_html(std::string_view text);
 
 /// Plain text with blank lines between paragraphs as HTML paragraphs (<p>...</p>, one a line);
 /// single line breaks inside a paragraph become <br>.
-std::string html_paragraphs(std::string_view text);
+std::string paragraphs_html(std::string_view text);
 
 /// The first paragraph of `text` (up to the first blank line), trimmed.
 std::string first_paragraph(std::string_view text);

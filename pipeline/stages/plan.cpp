@@ -174,8 +174,8 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
   if (ch.kind == ChannelKind::kYouTube && t.title.find_first_of("<>") != std::string::npos)
     problem(problems, ch.name, "YouTube refuses '<' and '>' in a title");
   if (prof.limits.html_body) {
-    t.body = html_paragraphs(s.body);
-    if (!s.credits.empty()) t.body += "\n<p class=\"credits\">" + html_escape(s.credits) + "</p>";
+    t.body = paragraphs_html(s.body);
+    if (!s.credits.empty()) t.body += "\n<p class=\"credits\">" + escape_html(s.credits) + "</p>";
     return t;
   }
   if (prof.title_only) return t;

@@ -100,11 +100,11 @@ TEST(Hashtags, FromTags) {
 }
 
 TEST(Html, ParagraphsAndEscapes) {
-  EXPECT_EQ(html_paragraphs("Satu.\n\nDua & <tiga>."),
+  EXPECT_EQ(paragraphs_html("Satu.\n\nDua & <tiga>."),
             "<p>Satu.</p>\n<p>Dua &amp; &lt;tiga&gt;.</p>");
-  EXPECT_EQ(html_paragraphs("Baris\nkedua\n\n\n  \nAkhir 🎉\n"),
+  EXPECT_EQ(paragraphs_html("Baris\nkedua\n\n\n  \nAkhir 🎉\n"),
             "<p>Baris<br>\nkedua</p>\n<p>Akhir 🎉</p>");
-  EXPECT_EQ(html_paragraphs(""), "");
+  EXPECT_EQ(paragraphs_html(""), "");
   EXPECT_EQ(first_paragraph("\n  Pertama\nmasih.\n\nKedua"), "Pertama\nmasih.");
 }
 
