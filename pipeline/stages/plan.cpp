@@ -163,6 +163,9 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
   t.tags = s.tags;
   t.category = s.category;
   t.excerpt = s.summary;
+  t.date = s.date;
+  t.place = s.place;
+  t.credits = s.credits;
   if (prof.limits.title_chars > 0 && count_code_points(t.title) > prof.limits.title_chars) {
     if (o && o->title)
       problem(problems, ch.name,
@@ -175,7 +178,9 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
     problem(problems, ch.name, "YouTube refuses '<' and '>' in a title");
   if (prof.limits.html_body) {
     t.body = paragraphs_html(s.body);
-    if (!s.credits.empty()) t.body += "\n<p class=\"credits\">" + escape_html(s.credits) + "</p>";
+    // The folder site shows the credits from PostText::credits; WordPress has no such field.
+    if (!s.credits.empty() && ch.kind == ChannelKind::kWordPress)
+      t.body += "\n<p class=\"credits\">" + escape_html(s.credits) + "</p>";
     return t;
   }
   if (prof.title_only) return t;
