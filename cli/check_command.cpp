@@ -49,9 +49,7 @@ void print_report(const CheckReport& report) {
 
 // Says which presets exist, so that a mistyped name is fixed without opening the docs.
 int unknown_preset(const PresetCatalog& catalog, const std::string& name) {
-  const std::string known = known_presets(catalog);
-  std::cerr << fmt::format("error: unknown preset \"{}\"; known presets: {}\n", name,
-                           known.empty() ? "none" : known);
+  std::cerr << "error: " << unknown_preset_message(catalog, name) << '\n';
   return kExitUsage;
 }
 
@@ -113,7 +111,7 @@ Runner add_check_command(CLI::App& app) {
       "Exit code: 0 every rule passed, 1 some rule failed or a file could not be read (one\n"
       "'error:' line each), 2 usage (e.g. an unknown preset: the known ones are listed).");
   sub->add_option("files", args->files, "Output files to check")->required();
-  sub->add_option("--preset", args->preset, "The channel preset the files were made for")
+  sub->add_option("-p,--preset", args->preset, "The channel preset the files were made for")
       ->required();
   sub->add_option("--presets", args->presets_dir,
                   "Folder of user presets (default: $SALURAN_PRESETS or "

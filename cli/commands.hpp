@@ -39,6 +39,11 @@ Runner add_focus_command(CLI::App& app);
 /// `saluran presets [--presets DIR] list|show NAME|validate [FILE...]`
 Runner add_presets_command(CLI::App& app);
 
+/// `saluran story new --from-run LAST|ID [-o story.toml] [--library DIR] [--force]`
+Runner add_story_command(CLI::App& app);
+
+/// `saluran plan STORY [--channels a,b] [--library DIR] [-o OUT] [--json]`
+Runner add_plan_command(CLI::App& app);
 /// `saluran channels add|list|remove|test` (the channels.toml of the office)
 Runner add_channels_command(CLI::App& app);
 

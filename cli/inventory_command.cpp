@@ -2,6 +2,7 @@
 // day, device class and kind, the ingest runs and the rejected files. The filters are checked
 // by the library (pipeline/catalog/inventory_query); this file parses and prints.
 
+#include <cctype>
 #include <cstdint>
 #include <iostream>
 #include <map>
@@ -20,6 +21,7 @@
 #include "cli/text_output.hpp"
 #include "pipeline/catalog/catalog.hpp"
 #include "pipeline/catalog/csv_writer.hpp"
+#include "pipeline/catalog/dji_models.hpp"
 #include "pipeline/catalog/inventory_query.hpp"
 #include "pipeline/model/media_info_json.hpp"
 
@@ -58,9 +60,32 @@ std::string size_column(const MediaInfo& m) {
   return out;
 }
 
+/// True when `text` starts with `word` (any case) followed by a space or its end.
+bool starts_with_word(const std::string& text, const std::string& word) {
+  if (word.empty() || text.size() < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(word[i])))
+      return false;
+  }
+  return text.size() == word.size() || text[word.size()] == ' ';
+}
+
+/// Make and model, the make once: "Canon" + "Canon PowerShot S40" is "Canon PowerShot S40",
+/// "NIKON CORPORATION" + "NIKON D70" is "NIKON D70" (the model already names the maker).
+std::string device_name(const std::string& make, const std::string& model) {
+  if (model.empty()) return make;
+  const std::string first_word = make.substr(0, make.find(' '));
+  if (make.empty() || starts_with_word(model, first_word)) return model;
+  return make + " " + model;
+}
+
 std::string device_column(const MediaInfo& m) {
-  std::string who = m.meta.make;
-  if (!m.meta.model.empty()) who += (who.empty() ? "" : " ") + m.meta.model;
+  std::string who = device_name(m.meta.make, m.meta.model);
+  if (starts_with_word(m.meta.make, "DJI")) {
+    const std::string product = dji_product_name(m.meta.model);
+    if (!product.empty()) who = fmt::format("DJI {} {}", product, m.meta.model);
+  }
   if (who.empty()) return device_class_name(m.meta.device_class);
   return fmt::format("{} ({})", who, device_class_name(m.meta.device_class));
 }
@@ -264,9 +289,14 @@ struct Total {
   }
 };
 
-/// The summary's rows added up, overall and by day, device class and kind.
+/// The catalog's day of an asset without a capture time.
+constexpr const char* kUnknownDay = "unknown";
+
+/// The summary's rows added up, overall and by day (undated files apart), device class and
+/// kind.
 struct Totals {
   Total all;
+  Total undated;
   std::map<std::string, Total> by_day;
   std::map<std::string, Total> by_class;
   std::map<std::string, Total> by_kind;
@@ -276,7 +306,11 @@ Totals add_up(const std::vector<SummaryRow>& rows) {
   Totals t;
   for (const SummaryRow& r : rows) {
     t.all.add(r);
-    t.by_day[r.day].add(r);
+    if (r.day == kUnknownDay) {
+      t.undated.add(r);
+    } else {
+      t.by_day[r.day].add(r);
+    }
     t.by_class[device_class_name(r.device_class)].add(r);
     t.by_kind[media_kind_name(r.kind)].add(r);
   }
@@ -304,6 +338,7 @@ void print_summary_json(const std::vector<SummaryRow>& rows, const Totals& t,
              {{"totals",
                {{"all", total_json(t.all)},
                 {"by_day", totals_of(t.by_day)},
+                {"undated", total_json(t.undated)},
                 {"by_device_class", totals_of(t.by_class)},
                 {"by_kind", totals_of(t.by_kind)}}}});
 }
@@ -321,8 +356,8 @@ void print_summary_table(const std::vector<SummaryRow>& rows, const Totals& t) {
   std::vector<std::vector<std::string>> table;
   table.push_back({"DAY", "DEVICE", "KIND", "FILES", "SIZE"});
   for (const SummaryRow& r : rows) {
-    table.push_back({r.day, device_class_name(r.device_class), media_kind_name(r.kind),
-                     std::to_string(r.count), human_bytes(r.bytes)});
+    table.push_back({r.day == kUnknownDay ? "undated" : r.day, device_class_name(r.device_class),
+                     media_kind_name(r.kind), std::to_string(r.count), human_bytes(r.bytes)});
   }
   print_columns(table);
   auto line = [](const std::map<std::string, Total>& m) {
@@ -335,9 +370,14 @@ void print_summary_table(const std::vector<SummaryRow>& rows, const Totals& t) {
   };
   std::cout << "by kind:          " << line(t.by_kind) << '\n';
   std::cout << "by device class:  " << line(t.by_class) << '\n';
-  std::cout << fmt::format("total: {} {}, {}, over {} {}\n", t.all.count,
+  std::string undated;
+  if (t.undated.count > 0) {
+    undated = fmt::format(", and {} undated {} ({})", t.undated.count,
+                          t.undated.count == 1 ? "file" : "files", human_bytes(t.undated.bytes));
+  }
+  std::cout << fmt::format("total: {} {}, {}, over {} {}{}\n", t.all.count,
                            t.all.count == 1 ? "file" : "files", human_bytes(t.all.bytes),
-                           t.by_day.size(), t.by_day.size() == 1 ? "day" : "days");
+                           t.by_day.size(), t.by_day.size() == 1 ? "day" : "days", undated);
 }
 
 int print_summary(Catalog& catalog, const AssetQuery& q, const InventoryArgs& args,
@@ -423,23 +463,28 @@ int print_rejected(Catalog& catalog, const InventoryArgs& args, bool run_given,
   if (args.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Rejection& r : *rejections) {
-      list.push_back({{"run", r.run}, {"path", r.path}, {"code", r.code}, {"reason", r.reason}});
+      list.push_back({{"run", r.run},
+                      {"path", r.path},
+                      {"code", r.code},
+                      {"reason", r.reason},
+                      {"runs", r.runs}});
     }
     print_json(library, "rejected", std::move(list));
     return kExitOk;
   }
   if (args.csv) {
     CsvWriter csv(std::cout);
-    csv.row({"run", "path", "code", "reason"});
+    csv.row({"run", "path", "code", "reason", "runs"});
     for (const Rejection& r : *rejections) {
-      csv.row({std::to_string(r.run), r.path, r.code, r.reason});
+      csv.row({std::to_string(r.run), r.path, r.code, r.reason, std::to_string(r.runs)});
     }
     return kExitOk;
   }
   std::vector<std::vector<std::string>> table;
-  table.push_back({"RUN", "FILE", "CODE", "REASON"});
+  // RUN is the latest run that rejected the file; TIMES how many runs did.
+  table.push_back({"RUN", "TIMES", "FILE", "CODE", "REASON"});
   for (const Rejection& r : *rejections) {
-    table.push_back({std::to_string(r.run), r.path, r.code, r.reason});
+    table.push_back({std::to_string(r.run), std::to_string(r.runs), r.path, r.code, r.reason});
   }
   print_columns(table);
   std::cout << fmt::format("{} rejected {}\n", rejections->size(),
@@ -489,13 +534,15 @@ Runner add_inventory_command(CLI::App& app) {
                                  "List the files ingest could not take, with the reason");
   summary->excludes(runs)->excludes(rejected);
   runs->excludes(rejected);
-  sub->add_option("--kind", args->filters.kind, "Only this kind: photo, video or audio")
-      ->check(CLI::IsMember({"photo", "video", "audio"}));
+  sub->add_option("--kind", args->filters.kind,
+                  "Only this kind: photo, video, audio or telemetry (DJI .SRT flight logs)")
+      ->check(CLI::IsMember({"photo", "video", "audio", "telemetry"}));
   sub->add_option("--device-class", args->filters.device_class,
                   "Only this device class: camera, drone, phone or unknown")
       ->check(CLI::IsMember({"camera", "drone", "phone", "unknown"}));
   sub->add_option("--device", args->filters.device,
-                  "Only devices whose make and model contain TEXT (any case), e.g. 'mavic'");
+                  "Only devices whose make and model contain TEXT (any case), e.g. 'dji' or "
+                  "'powershot'; a DJI drone also by its product name, e.g. 'mavic'");
   sub->add_option("--from", args->filters.from, "Only taken on or after this day, YYYY-MM-DD");
   sub->add_option("--to", args->filters.to, "Only taken on or before this day, YYYY-MM-DD");
   auto* run = sub->add_option("--run", args->run,

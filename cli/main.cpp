@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_render_command(app));
   add(saluran::cli::add_focus_command(app));
   add(saluran::cli::add_presets_command(app));
+  add(saluran::cli::add_story_command(app));
+  add(saluran::cli::add_plan_command(app));
   add(saluran::cli::add_channels_command(app));
   add(saluran::cli::add_publish_command(app));
   add(saluran::cli::add_verify_command(app));

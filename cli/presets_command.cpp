@@ -54,7 +54,25 @@ std::string channels_text(int channels) {
   return fmt::format("{}ch", channels);
 }
 
-// What the output looks like in one cell: "1080x1920 blur-pad", "within 1280x720", "44.1 kHz mono".
+// A picture's frame: "1080x1350 fill", "w 480..2048" (a responsive set), "within 4096x4096"
+// (long x short side), "long side 2048", or "source size".
+std::string image_frame(const ImageSpec& m) {
+  if (m.width > 0 && m.height > 0)
+    return fmt::format("{}x{} {}", m.width, m.height, aspect_mode_name(m.aspect));
+  if (!m.widths.empty()) {
+    const auto [lo, hi] = std::minmax_element(m.widths.begin(), m.widths.end());
+    return *lo == *hi ? fmt::format("w {}", *lo) : fmt::format("w {}..{}", *lo, *hi);
+  }
+  if (m.max_width > 0 && m.max_height > 0) {
+    return fmt::format("within {}x{}", m.max_width, m.max_height);
+  }
+  if (m.max_width > 0) return fmt::format("long side {}", m.max_width);
+  if (m.max_height > 0) return fmt::format("short side {}", m.max_height);
+  return "source size";
+}
+
+// What the output looks like in one cell: "1080x1920 blur-pad", "within 1280x720", "44.1 kHz
+// mono", "1080x1350 fill".
 std::string frame_column(const Preset& p) {
   if (p.video) {
     const VideoSpec& v = *p.video;
@@ -69,6 +87,7 @@ std::string frame_column(const Preset& p) {
     return fmt::format("{:g} kHz {}", p.audio->sample_rate / 1000.0,
                        channels_text(p.audio->channels));
   }
+  if (p.image) return image_frame(*p.image);
   return "";
 }
 
@@ -131,10 +150,20 @@ int run_list(const PresetsArgs& args) {
   return errors.empty() ? kExitOk : kExitSomeFailed;
 }
 
-// A JSON scalar written as a TOML value.
+// A JSON scalar, or a list of scalars, written as a TOML value.
 std::string toml_value(const nlohmann::json& v) {
   if (v.is_number_float()) return fmt::format("{}", v.get<double>());
+  if (v.is_array()) {
+    std::string out;
+    for (const nlohmann::json& item : v) out += (out.empty() ? "" : ", ") + toml_value(item);
+    return "[" + out + "]";
+  }
   return v.dump();  // strings (JSON escapes are valid TOML), integers, booleans
+}
+
+// A list of tables (video.bitrates) is written as [[...]] sections, not as a value.
+bool is_table_list(const nlohmann::json& v) {
+  return v.is_array() && !v.empty() && v.front().is_object();
 }
 
 // Writes the keys of `table` in `order` (then any others not in `skip`) as `key = value` lines.
@@ -150,7 +179,7 @@ void print_keys(const nlohmann::json& table, const std::vector<std::string>& ord
   for (const std::string& key : keys) {
     if (!table.contains(key)) continue;
     const nlohmann::json& v = table.at(key);
-    if (v.is_object() || v.is_array()) continue;
+    if (v.is_object() || is_table_list(v)) continue;
     if (v.is_null()) {
       std::cout << fmt::format("# {} is not set\n", key);
     } else {
@@ -185,6 +214,12 @@ void print_preset_toml(const Preset& p) {
     std::cout << "\n[audio]\n";
     print_keys(j["audio"], {"codec", "sample_rate", "channels", "bitrate_kbps", "cbr",
                             "loudness_lufs", "loudness_tolerance_lu", "true_peak_dbtp"});
+  }
+  if (p.image) {
+    std::cout << "\n[image]\n";
+    print_keys(j["image"],
+               {"width", "height", "max_width", "max_height", "aspect", "formats", "widths",
+                "quality", "min_quality", "progressive", "keep_gps", "upscale"});
   }
   std::cout << "\n[limits]\n";
   print_keys(j["limits"], {"min_duration_s", "max_duration_s", "max_file_bytes", "too_long",
@@ -268,10 +303,11 @@ Runner add_presets_command(CLI::App& app) {
   CLI::App* list = sub->add_subcommand("list", "One line per preset: what it makes and where from");
   list->footer(
       std::string(kFolderNote) +
-      "Columns: NAME, KIND (video or audio), CONTAINER, FRAME (the output frame, or the box a\n"
-      "source-shaped picture is scaled into, or the sound format) and FROM (builtin, or the\n"
-      "user file). Exit code: 0 all presets valid, 1 some invalid (one 'error:' line each on\n"
-      "stderr, naming the file, the key and what is allowed), 3 the user folder cannot be read.");
+      "Columns: NAME, KIND (video, audio or image), CONTAINER, FRAME (the output frame, or\n"
+      "the box a source-shaped picture is scaled into, 'w 480..2048' for a set of widths, or\n"
+      "the sound format) and FROM (builtin, or the user file).\n"
+      "Exit code: 0 all presets valid, 1 some invalid (one 'error:' line each on stderr,\n"
+      "naming the file, the key and what is allowed), 3 the user folder cannot be read.");
   list->add_flag("--json", args->list_json,
                  "Write JSON: {saluran_presets, presets: [{name, valid, description, kind, "
                  "container, frame, extends, from, file}], errors}");

@@ -1,29 +1,39 @@
 // `saluran render`: every channel's version of each input from one decode (SOP step 4).
 
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/library_access.hpp"
 #include "cli/preset_options.hpp"
 #include "cli/text_output.hpp"
+#include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
+#include "pipeline/run/cancel.hpp"
+#include "pipeline/run/progress_rate.hpp"
 #include "pipeline/stages/render.hpp"
+#include "pipeline/stages/render_inputs.hpp"
 #include "pipeline/stages/render_manifest.hpp"
-#include "pipeline/stages/walk.hpp"
 
 namespace saluran::cli {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 struct RenderArgs {
   std::vector<std::string> inputs;
@@ -41,109 +51,220 @@ struct RenderArgs {
   bool quiet = false;
 };
 
-/// A progress line on a terminal; one line per rendition otherwise.
-class RenderView {
- public:
-  RenderView(bool tty, bool json, bool quiet) : tty_(tty), json_(json), quiet_(quiet) {}
+// The columns of the terminal on stderr (0 when unknown).
+std::size_t terminal_width() {
+  winsize ws{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0) return ws.ws_col;
+  return 0;
+}
 
-  void on_event(const RenderEvent& ev) {
-    switch (ev.kind) {
-      case RenderEvent::Kind::kInputStart:
-        duration_ = ev.duration_s;
-        if (tty_) std::fprintf(stderr, "\r\033[Krender %s", ev.input.c_str());
-        break;
-      case RenderEvent::Kind::kProgress:
-        if (tty_ && duration_ > 0) {
-          std::fprintf(stderr, "\r\033[Krender %s  %s / %s (%.0f%%)", ev.input.c_str(),
-                       clock_text(ev.position_s).c_str(), clock_text(duration_).c_str(),
-                       100.0 * std::min(1.0, ev.position_s / duration_));
-        }
-        break;
-      case RenderEvent::Kind::kRendition: {
-        if (tty_) std::fprintf(stderr, "\r\033[K");
-        const RenditionResult& r = *ev.rendition;
-        if (r.outcome == Outcome::kFailed) {
-          std::cerr << fmt::format("error: {} ({}): {}\n", r.input, r.preset,
-                                   r.error ? r.error->to_string() : "failed");
-          break;
-        }
-        for (const std::string& w : r.warnings) {
-          if (!json_) std::cerr << fmt::format("warning: {} ({}): {}\n", r.input, r.preset, w);
-        }
-        if (json_ || quiet_) break;
-        std::string extra;
-        if (r.check && r.check->loudness) {
-          extra = fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
-                              r.check->loudness->true_peak_dbtp);
-        }
-        if (r.image && r.outcome == Outcome::kMade) {
-          extra = fmt::format("  {}x{} q{} {} KB", r.image->width, r.image->height,
-                              r.image->quality, (r.image->bytes + 512) / 1024);
-          if (r.image->crop) {
-            extra += fmt::format("  crop by {}", r.image->crop->basis);
-            if (r.image->crop->faces_cut) extra += " (" + r.image->crop->note + ")";
-          }
-          if (r.image->poster_s) extra += fmt::format("  frame at {:.2f} s", *r.image->poster_s);
-        }
-        if (r.outcome == Outcome::kSkipped) {
-          extra = "  " + (r.error ? r.error->message : std::string());
-        }
-        std::cout << fmt::format("{:<10} {}{}\n", outcome_name(r.outcome), r.output, extra)
-                  << std::flush;
-        break;
-      }
-      case RenderEvent::Kind::kInputDone:
-        if (tty_) std::fprintf(stderr, "\r\033[K");
-        if (json_) std::cout << input_report_json(*ev.report) << '\n' << std::flush;
-        if (ev.report->error && ev.report->renditions.empty())
-          std::cerr << "error: " << ev.report->error->to_string() << '\n';
-        if (!ev.report->damaged.empty() && !json_) {
-          for (const auto& d : ev.report->damaged) {
-            std::cerr << fmt::format("warning: {}: damaged pictures or sound concealed at {}-{}\n",
-                                     ev.report->input, clock_text(d.start_s), clock_text(d.end_s));
-          }
-        }
-        break;
+// An error for people, without the input's name when the line already starts with it.
+std::string error_text(const Error& error, const std::string& input) {
+  Error e = error;
+  if (e.context.file == input) e.context.file.clear();
+  return e.to_string();
+}
+
+// What a made file is: "1280x720 2.0s 1.1 MB 4.4 Mb/s", "1080x1080 q90 68.2 kB".
+std::string made_facts(const RenditionResult& r) {
+  std::string out;
+  if (r.image) {
+    out = fmt::format("  {}x{} q{} {}", r.image->width, r.image->height, r.image->quality,
+                      human_bytes(r.image->bytes));
+    if (r.image->crop) {
+      out += fmt::format("  crop by {}", r.image->crop->basis);
+      if (r.image->crop->faces_cut) out += " (" + r.image->crop->note + ")";
     }
+    if (r.image->poster_s) out += "  frame at " + short_duration(*r.image->poster_s);
   }
-
- private:
-  bool tty_;
-  bool json_;
-  bool quiet_;
-  double duration_ = 0;
-};
-
-// Folders become the media files in them (recursively, sorted); what a card holds beside the
-// media (DJI telemetry, thumbnails, hidden files) is left out. Files named directly are kept.
-std::vector<std::string> media_inputs(const std::vector<std::string>& paths) {
-  static const char* const kNotMedia[] = {".srt", ".txt", ".json", ".xml", ".md",
-                                          ".log", ".thm", ".lrf",  ".xmp"};
-  std::vector<std::string> out;
-  for (const WalkEntry& e : walk_paths(paths)) {
-    if (!e.skipped.empty()) continue;
-    if (!e.explicit_file && !e.error) {
-      const std::string name = std::filesystem::path(e.path).filename().string();
-      const std::string ext = lower_extension(e.path);
-      if (name.starts_with('.') ||
-          std::find(std::begin(kNotMedia), std::end(kNotMedia), ext) != std::end(kNotMedia))
-        continue;
-    }
-    out.push_back(e.path);
+  if (r.media) {
+    const MediaOutcome& m = *r.media;
+    out += "  ";
+    if (m.width > 0) out += fmt::format("{}x{} ", m.width, m.height);
+    if (m.duration_s > 0) out += short_duration(m.duration_s) + " ";
+    out += human_bytes(m.bytes);
+    if (m.bitrate_bps > 0) out += " " + human_bitrate(m.bitrate_bps);
+  }
+  if (r.enlarged_from) {
+    out += fmt::format("  enlarged from {}x{}", r.enlarged_from->first, r.enlarged_from->second);
+  }
+  if (r.check && r.check->loudness) {
+    out += fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
+                       r.check->loudness->true_peak_dbtp);
   }
   return out;
 }
 
+/// What render shows while it works: a progress line with a rate and an ETA on a terminal
+/// (nothing when stderr is not one), a line per rendition on stdout, an `error:` line per
+/// failure on stderr (also with --json and --quiet), and the JSON report per input.
+class RenderView {
+ public:
+  RenderView(bool tty, bool json, bool quiet, std::size_t presets)
+      : tty_(tty), json_(json), quiet_(quiet), presets_(presets) {}
+
+  void on_event(const RenderEvent& ev) {
+    switch (ev.kind) {
+      case RenderEvent::Kind::kInputStart:
+        start_input(ev);
+        break;
+      case RenderEvent::Kind::kProgress:
+        progress(ev);
+        break;
+      case RenderEvent::Kind::kRendition:
+        rendition(*ev.rendition);
+        break;
+      case RenderEvent::Kind::kInputDone:
+        input_done(*ev.report);
+        break;
+    }
+  }
+
+  /// Clears the progress line (before the summary).
+  void clear() const {
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  void start_input(const RenderEvent& ev) {
+    const auto now = Clock::now();
+    if (ev.input_index == 0) run_rate_.restart(now, 0);
+    index_ = ev.input_index;
+    count_ = ev.input_count;
+    name_ = std::filesystem::path(ev.input).filename().string();
+    phase_.reset();
+    draw(now, true);
+  }
+
+  void progress(const RenderEvent& ev) {
+    const auto now = Clock::now();
+    if (!phase_ || *phase_ != ev.phase) {
+      phase_ = ev.phase;
+      phase_rate_.restart(now, ev.position_s);
+    }
+    position_ = ev.position_s;
+    duration_ = ev.duration_s;
+    draw(now, false);
+  }
+
+  // "[2/5] C0001.MP4  encoding 0:12 / 0:40 (30%)  3.1x  ETA 0:09  (all: ETA 2:10)".
+  void draw(Clock::time_point now, bool force) {
+    if (!tty_ || (!force && now - last_draw_ < std::chrono::milliseconds(150))) return;
+    last_draw_ = now;
+    std::string line = count_ > 1 ? fmt::format("[{}/{}] {}", index_ + 1, count_, name_) : name_;
+    if (phase_) {
+      line += fmt::format("  {} {}", phase_words(*phase_), clock_text(position_));
+      if (duration_ > 0) {
+        line += fmt::format(" / {} ({:.0f}%)", clock_text(duration_),
+                            100.0 * std::min(1.0, position_ / duration_));
+      }
+      if (const auto rate = phase_rate_.rate(position_, now))
+        line += fmt::format("  {:.1f}x", *rate);
+      if (const auto eta = phase_rate_.eta_s(position_, duration_, now); eta && duration_ > 0)
+        line += "  ETA " + clock_text(*eta);
+    }
+    if (count_ > 1) {
+      if (const auto rate = run_rate_.rate(static_cast<double>(index_), now)) {
+        const double left = static_cast<double>(count_ - index_) / *rate;
+        line += fmt::format("  (all: {:.1f} files/min, ETA {})", *rate * 60, clock_text(left));
+      }
+    }
+    const std::size_t width = terminal_width();
+    if (width > 1 && line.size() >= width) line.resize(width - 1);
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    std::fflush(stderr);
+  }
+
+  void rendition(const RenditionResult& r) {
+    if (r.outcome == Outcome::kFailed) return;  // said once per input, in input_done
+    if (!json_ && !quiet_) {
+      clear();
+      for (const std::string& w : r.warnings)
+        std::cerr << fmt::format("warning: {} ({}): {}\n", r.input, r.preset, w);
+    }
+    if (json_ || quiet_) return;
+    std::string extra;
+    if (r.outcome == Outcome::kMade) extra = made_facts(r);
+    if (r.outcome == Outcome::kSkipped) extra = "  " + (r.error ? r.error->message : std::string());
+    std::cout << fmt::format("{:<10} {}{}\n", outcome_name(r.outcome), r.output, extra)
+              << std::flush;
+  }
+
+  void input_done(const InputReport& report) {
+    clear();
+    if (json_) std::cout << input_report_json(report) << '\n' << std::flush;
+    print_errors(report);
+    if (json_ || quiet_) return;
+    for (const auto& d : report.damaged) {
+      std::cerr << fmt::format("warning: {}: damaged pictures or sound concealed at {}-{}\n",
+                               report.input, clock_text(d.start_s), clock_text(d.end_s));
+    }
+  }
+
+  // One `error:` line per reason: the presets that failed alike share it ("web" makes eight
+  // files from a photo that cannot be read: one line, not eight).
+  void print_errors(const InputReport& report) const {
+    std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+    for (const RenditionResult& r : report.renditions) {
+      if (r.outcome != Outcome::kFailed) continue;
+      const std::string text =
+          r.error ? error_text(*r.error, report.input) : std::string("was not made");
+      auto it = std::find_if(reasons.begin(), reasons.end(),
+                             [&](const auto& x) { return x.first == text; });
+      if (it == reasons.end()) it = reasons.insert(reasons.end(), {text, {}});
+      if (std::find(it->second.begin(), it->second.end(), r.preset) == it->second.end())
+        it->second.push_back(r.preset);
+    }
+    for (const auto& [text, presets] : reasons) {
+      // Every preset failed alike (the input itself): the input alone is named.
+      std::string which;
+      if (presets.size() < presets_) {
+        for (const std::string& p : presets) which += (which.empty() ? "" : ", ") + p;
+        which = " (" + which + ")";
+      }
+      std::cerr << fmt::format("error: {}{}: {}\n", report.input, which, text);
+    }
+    // An error of the input that no rendition carries (its manifest entry was not written).
+    if (report.error) {
+      const std::string text = error_text(*report.error, report.input);
+      if (std::none_of(reasons.begin(), reasons.end(),
+                       [&](const auto& x) { return x.first == text; }))
+        std::cerr << fmt::format("error: {}: {}\n", report.input, text);
+    }
+  }
+
+  bool tty_;
+  bool json_;
+  bool quiet_;
+  std::size_t presets_;
+  std::size_t index_ = 0;
+  std::size_t count_ = 0;
+  std::string name_;
+  std::optional<RenderEvent::Phase> phase_;
+  double position_ = 0;
+  double duration_ = 0;
+  ProgressRate phase_rate_;
+  ProgressRate run_rate_;
+  Clock::time_point last_draw_{};
+};
+
 // Adds the presets named on the command line to `opt`; the exit code of a usage error when one
 // is unknown or invalid, else kExitOk.
-int add_presets(const PresetCatalog& catalog, const std::vector<std::string>& names,
+int add_presets(const PresetCatalog& catalog, const std::vector<std::string>& values,
                 RenderOptions& opt) {
+  const std::vector<std::string> names = preset_names(values);
+  if (names.empty()) {
+    std::cerr << "error: -p names no preset; known presets: " << known_presets(catalog) << '\n';
+    return kExitUsage;
+  }
   for (const std::string& name : names) {
+    if (catalog.file_of(name).empty()) {
+      std::cerr << "error: " << unknown_preset_message(catalog, name) << '\n';
+      return kExitUsage;
+    }
     auto preset = catalog.get(name);
     if (!preset) {
       std::cerr << "error: " << preset.error().to_string() << '\n';
-      if (catalog.file_of(name).empty())
-        std::cerr << "known presets: " << known_presets(catalog) << '\n';
       return kExitUsage;
     }
     opt.presets.push_back(std::move(*preset));
@@ -184,18 +305,64 @@ int add_library_focus(const RenderArgs& args, const std::vector<std::string>& in
   return kExitOk;
 }
 
-// The summary line (unless --json or --quiet) and the exit code.
-int summarise(const RenderArgs& args, const OutcomeCounts& counts) {
+// Nothing could be done at all (the output folder, or nothing to render): said on stderr, and
+// as one JSON object with --json.
+int fatal(const RenderArgs& args, const Error& e) {
+  std::cerr << "error: " << e.to_string() << '\n';
+  if (args.json) std::cout << nlohmann::json{{"error", to_json(e)}}.dump() << '\n';
+  return kExitFatal;
+}
+
+// What an interrupted run finished and what it did not, and the exit code 128 + signal.
+int interrupted(const RenderArgs& args, const RenderResult& result, const CancelFlag& flag) {
+  int cut = 0;
+  std::string cut_inputs;
+  for (const InputReport& r : result.reports) {
+    cut += r.interrupted;
+    if (r.interrupted > 0) cut_inputs += (cut_inputs.empty() ? "" : ", ") + r.input;
+  }
+  std::string left;
+  if (cut > 0)
+    left = fmt::format("{} output{} of {} not finished (partial files removed)", cut,
+                       cut == 1 ? "" : "s", cut_inputs);
+  if (result.inputs_not_started > 0) {
+    left += fmt::format("{}{} input{} not started", left.empty() ? "" : ", ",
+                        result.inputs_not_started, result.inputs_not_started == 1 ? "" : "s");
+  }
+  if (left.empty()) left = "everything started was finished";
+  std::cerr << fmt::format("{}: {}; run the same command again to finish (what was made is kept)\n",
+                           cancel_reason(flag), left);
+  if (args.json) {
+    std::cout << nlohmann::json{{"interrupted",
+                                 {{"reason", cancel_reason(flag)},
+                                  {"outputs_not_finished", cut},
+                                  {"inputs_not_started", result.inputs_not_started}}}}
+                     .dump()
+              << '\n';
+  }
+  return 128 + (flag.signal() > 0 ? flag.signal() : SIGINT);
+}
+
+// The summary line (unless --json; --quiet keeps it), what stopped or emptied the run, and the
+// exit code.
+int summarise(const RenderArgs& args, const RenderResult& result, const RenderInputs& inputs,
+              const RenderOptions& opt, const CancelFlag& flag) {
+  const OutcomeCounts counts = result.counts();
   const std::size_t made = counts[Outcome::kMade];
   const std::size_t current = counts[Outcome::kUpToDate];
   const std::size_t skipped = counts[Outcome::kSkipped];
   // Nothing else is counted as done: anything but made, up to date or skipped is a failure.
   const std::size_t failed = counts.total() - made - current - skipped;
-  if (!args.json && !args.quiet) {
-    std::cout << fmt::format("{} made, {} up to date, {}{} failed -> {}\n", made, current,
+  if (!args.json) {
+    std::cout << fmt::format("{}{} made, {} up to date, {}{} failed -> {}\n",
+                             result.interrupted ? cancel_reason(flag) + ": " : "", made, current,
                              skipped > 0 ? fmt::format("{} skipped, ", skipped) : "", failed,
-                             args.out_dir);
+                             args.out_dir)
+              << std::flush;
   }
+  if (result.interrupted) return interrupted(args, result, flag);
+  if (auto why = nothing_to_render(args.inputs, inputs, result, opt.presets))
+    return fatal(args, make_error(ErrorCode::kInvalidArgument, *why));
   return failed > 0 ? kExitSomeFailed : kExitOk;
 }
 
@@ -216,11 +383,19 @@ int run_render(const RenderArgs& args) {
   opt.overrides.fade_in_s = args.fade_in;
   opt.overrides.fade_out_s = args.fade_out;
   if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
-  request.inputs = media_inputs(args.inputs);
+  const RenderInputs inputs = find_render_inputs(args.inputs);
+  request.inputs = inputs.files;
   if (int code = add_library_focus(args, request.inputs, opt); code != kExitOk) return code;
-  RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet);
+  RenderView view(isatty(STDERR_FILENO) != 0 && !args.quiet, args.json, args.quiet,
+                  opt.presets.size());
   opt.on_event = [&view](const RenderEvent& ev) { view.on_event(ev); };
-  return summarise(args, render(request).counts());
+  // Ctrl-C and SIGTERM stop the run cleanly: no partial file is left, the rest is reported.
+  const CancelFlag& flag = cancel_on_signals();
+  opt.cancel = &flag;
+  const RenderResult result = render(request);
+  view.clear();
+  if (result.error) return fatal(args, *result.error);
+  return summarise(args, result, inputs, opt, flag);
 }
 
 }  // namespace
@@ -237,7 +412,12 @@ Runner add_render_command(CLI::App& app) {
       "<input-stem>.<preset>.<ext>, in OUTDIR; OUTDIR/saluran-manifest.json records what was\n"
       "made from what, with which settings, and every check. Outputs already made from the same\n"
       "input with the same settings are not made again, so an interrupted run can simply be run\n"
-      "again. See 'saluran presets list' for the presets.");
+      "again. See 'saluran presets list' for the presets.\n"
+      "Exit code: 0 all made or up to date, 1 some failed (one 'error:' line each on stderr),\n"
+      "2 usage (e.g. an unknown preset), 3 nothing could be rendered (the output folder cannot\n"
+      "be made, or no input is one the presets take: the message says what each takes),\n"
+      "130 interrupted by Ctrl-C (143 by SIGTERM): what was finished is kept, nothing\n"
+      "half-made is left; run the same command again to finish.");
   sub->add_option("inputs", args->inputs,
                   "Video, audio or photo files, or folders of them (searched recursively)")
       ->required();
@@ -266,7 +446,8 @@ Runner add_render_command(CLI::App& app) {
                   "Library whose catalog holds focal points set with 'saluran focus' (default: "
                   "$SALURAN_LIBRARY, else ./library when it exists)");
   sub->add_flag("--force", args->force, "Make every output again, even when up to date");
-  sub->add_flag("--json", args->json, "One JSON report per input on standard output");
+  sub->add_flag("--json", args->json,
+                "One JSON report per input on standard output; errors still go to stderr too");
   sub->add_flag("-q,--quiet", args->quiet, "Print only errors and the summary line");
   return [args] { return run_render(*args); };
 }

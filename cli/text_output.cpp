@@ -42,8 +42,17 @@ std::string clock_text(double seconds) {
                    : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::string human_bitrate(double bits_per_second) {
+  const double v = std::max(0.0, bits_per_second);
+  if (v >= 1e6) return fmt::format("{:.1f} Mb/s", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.0f} kb/s", v / 1e3);
+  return fmt::format("{:.0f} b/s", v);
+}
+
 std::string short_duration(double seconds) {
-  return seconds < 60 ? fmt::format("{:.1f}s", seconds) : clock_text(seconds);
+  // A tenth of a second is too coarse under a second: 0.04 s must not read as nothing.
+  if (seconds < 0.9995) return fmt::format("{}ms", std::lround(std::max(0.0, seconds) * 1000));
+  return seconds < 59.95 ? fmt::format("{:.1f}s", seconds) : clock_text(seconds);
 }
 
 }  // namespace saluran::cli

@@ -13,7 +13,10 @@ void print_columns(const std::vector<std::vector<std::string>>& rows);
 /// Bytes in SI units for people: "512 B", "13.2 MB".
 std::string human_bytes(std::uint64_t bytes);
 
-/// A media length: "8.0s" under a minute, else "m:ss" or "h:mm:ss".
+/// Bits per second in SI units: "96 kb/s", "4.2 Mb/s".
+std::string human_bitrate(double bits_per_second);
+
+/// A media length: "450ms" under a second, "8.0s" under a minute, else "m:ss" or "h:mm:ss".
 std::string short_duration(double seconds);
 
 /// A time span as a clock: "m:ss" or "h:mm:ss" (ETA).

@@ -138,6 +138,7 @@ PictureInfo picture_of(AVStream* st) {
   if (par->color_trc == AVCOL_TRC_ARIB_STD_B67) pic.hdr = "hlg";
   if (par->color_trc == AVCOL_TRC_SMPTE2084) pic.hdr = "pq";
   pic.interlaced = par->field_order != AV_FIELD_UNKNOWN && par->field_order != AV_FIELD_PROGRESSIVE;
+  if (par->bit_rate > 0) pic.bit_rate = par->bit_rate;
   fill_rotation(st, pic);
   const bool quarter = pic.rotation % 180 != 0;
   pic.upright_width = quarter ? pic.height : pic.width;

@@ -267,6 +267,7 @@ Result<Branch*> BranchPlan::branch_for(bool video, const std::string& filter, in
   if (!chain) return chain.error();
   b->chain.emplace(std::move(*chain));
   b->in_tb = av_q2d(d.tb);
+  b->cancel = options_.cancel;
   b->queue = std::make_unique<BoundedQueue<FramePtr>>(
       video ? static_cast<std::size_t>(std::max(1, options_.video_queue_frames))
             : kAudioQueueFrames);
@@ -290,7 +291,7 @@ class DecodeLoop {
   std::optional<Error> run() {
     PacketPtr pkt = make_packet();
     std::optional<Error> read_error;
-    while (wanted(src_.video) || wanted(src_.audio)) {
+    while ((wanted(src_.video) || wanted(src_.audio)) && !is_cancelled(options_.cancel)) {
       src_.in.extend_deadline(kReadBudget);
       const int ret = av_read_frame(src_.in.get(), pkt.get());
       if (ret == AVERROR_EOF) break;
@@ -305,7 +306,7 @@ class DecodeLoop {
       av_packet_unref(pkt.get());
     }
     for (Decoder* d : {&src_.video, &src_.audio}) {
-      if (d->stream < 0 || !d->ctx) continue;
+      if (d->stream < 0 || !d->ctx || is_cancelled(options_.cancel)) continue;
       avcodec_send_packet(d->ctx.get(), nullptr);
       receive(*d);
     }
@@ -466,8 +467,13 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
 
   std::optional<Error> read_error;
   run_branches(plan.branches, [&] { read_error = DecodeLoop(*src, options, input, result).run(); });
-  if (read_error && result.decoded_video_frames + result.decoded_audio_frames == 0)
+  if (is_cancelled(options.cancel)) {
+    // Whatever the branches saw: nothing half made is kept.
+    for (auto& s : plan.states) s->fail(cancelled_error(s->spec->path));
+    result.cancelled = true;
+  } else if (read_error && result.decoded_video_frames + result.decoded_audio_frames == 0) {
     return fail_input(std::move(result), *read_error);
+  }
   collect(plan.states, result);
   return result;
 }

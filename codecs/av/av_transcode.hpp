@@ -28,6 +28,7 @@
 #include "pipeline/model/input_limits.hpp"
 #include "pipeline/model/loudness.hpp"
 #include "pipeline/model/time_range.hpp"
+#include "pipeline/run/cancel.hpp"
 
 namespace saluran::av {
 
@@ -90,6 +91,9 @@ struct TranscodeResult {
   std::int64_t decoded_video_frames = 0;
   std::int64_t decoded_audio_frames = 0;
   int branches = 0;  ///< filter chains run (shared chains count once)
+  /// Stopped by TranscodeOptions::cancel: every output not finished failed with
+  /// ErrorCode::kCancelled and its temporary file (and spool) is removed.
+  bool cancelled = false;
 };
 
 /// How to run.
@@ -103,9 +107,13 @@ struct TranscodeOptions {
   std::shared_ptr<const LoudnessProcessing> loudness;
   /// Called now and then with the input position in seconds.
   std::function<void(double position_s)> on_progress;
+  /// Checked for every packet read and frame filtered, and in the loudness passes: once set,
+  /// reading stops and every output is abandoned (TranscodeResult::cancelled).
+  const CancelFlag* cancel = nullptr;
 };
 
 /// Decodes `input` once and makes every output. One failed output never stops the others.
+/// A cancel stops everything and leaves no temporary file.
 /// An input that cannot be opened, read at all or sought to `seek_s` sets `input_error` and
 /// fails every output.
 TranscodeResult transcode(const std::string& input, const std::vector<TranscodeOutput>& outputs,

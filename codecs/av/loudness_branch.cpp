@@ -235,6 +235,7 @@ Status loudness_pass(Branch& b, Spool& spool, const LoudnessPass& pass, Loudness
   spool.rewind();
   std::vector<float> block(kLoudnessBlock * b.channels);
   while (true) {
+    if (is_cancelled(b.cancel)) return cancelled_error(b.encoders.front()->out->spec->path);
     const std::size_t n = spool.read(block.data(), block.size());
     if (n == 0) break;
     const std::size_t frames = n / b.channels;
@@ -265,7 +266,7 @@ bool spool_sound(Branch& b, OutputState& out, Spool& spool, LoudnessMeter& meter
     b.queue->close();
   }
   while (auto item = b.queue->pop()) {
-    if (out.failed()) {
+    if (stop_if_cancelled(b) || out.failed()) {
       b.queue->close();
       continue;
     }
@@ -276,7 +277,7 @@ bool spool_sound(Branch& b, OutputState& out, Spool& spool, LoudnessMeter& meter
       b.queue->close();
     }
   }
-  if (out.failed()) return false;
+  if (stop_if_cancelled(b) || out.failed()) return false;
   Status st = b.chain->push(nullptr);
   if (st) st = take();
   if (st && !spool.ok())

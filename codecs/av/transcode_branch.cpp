@@ -71,11 +71,18 @@ bool any_alive(const Branch& b) {
                      [](const auto& e) { return !e->out->failed(); });
 }
 
+bool stop_if_cancelled(Branch& b) {
+  if (!is_cancelled(b.cancel)) return false;
+  for (auto& enc : b.encoders) enc->out->fail(cancelled_error(enc->out->spec->path));
+  b.queue->close();
+  return true;
+}
+
 void run_branch(Branch& b) {
   FramePtr filtered = make_frame();
   PacketPtr pkt = make_packet();
   while (auto item = b.queue->pop()) {
-    if (!any_alive(b)) {
+    if (stop_if_cancelled(b) || !any_alive(b)) {
       // Nobody wants this chain's frames any more: let the decoder stop sending them.
       b.queue->close();
       continue;
@@ -88,7 +95,7 @@ void run_branch(Branch& b) {
       b.queue->close();
     }
   }
-  if (!any_alive(b)) return;
+  if (stop_if_cancelled(b) || !any_alive(b)) return;
   Status st = b.chain->push(nullptr);
   if (st) st = drain(b, filtered.get(), pkt.get());
   if (!st) return fail_all(b, st.error());

@@ -55,6 +55,7 @@ struct Branch {
   std::optional<FilterChain> chain;
   std::vector<std::unique_ptr<Encoder>> encoders;
   std::unique_ptr<BoundedQueue<FramePtr>> queue;
+  const CancelFlag* cancel = nullptr;  ///< TranscodeOptions::cancel
   // Loudness branches only: one encoder, audio spooled between the passes.
   std::optional<LoudnessTarget> loudness;
   const LoudnessProcessing* processing = nullptr;  ///< the kernels (TranscodeOptions::loudness)
@@ -77,5 +78,9 @@ void run_loudness_branch(Branch& b);
 
 /// True while some output fed by `b` has not failed.
 bool any_alive(const Branch& b);
+
+/// True when the transcode was cancelled; then every output of `b` fails with
+/// ErrorCode::kCancelled (once) and its queue is closed, so the decoder stops feeding it.
+bool stop_if_cancelled(Branch& b);
 
 }  // namespace saluran::av

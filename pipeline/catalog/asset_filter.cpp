@@ -10,6 +10,7 @@
 
 #include "pipeline/catalog/dates.hpp"
 #include "pipeline/catalog/distance.hpp"
+#include "pipeline/catalog/dji_models.hpp"
 
 namespace saluran::catalog_detail {
 namespace {
@@ -27,8 +28,13 @@ void add_plain_filters(const AssetQuery& q, Filter& f) {
     f.add("a.device_class = ?", {std::string(device_class_name(*q.device_class))});
   }
   if (!q.device.empty()) {
-    f.add("instr(lower(trim(coalesce(a.make, '') || ' ' || coalesce(a.model, ''))), lower(?)) > 0",
-          {q.device});
+    // The text in make and model, or a DJI product name whose camera code is the model.
+    std::string codes;
+    for (const std::string& m : dji_models_named(q.device)) codes += "," + m;
+    f.add(
+        "(instr(lower(trim(coalesce(a.make, '') || ' ' || coalesce(a.model, ''))), lower(?)) > 0 "
+        "OR (upper(a.make) = 'DJI' AND instr(?, ',' || upper(a.model) || ',') > 0))",
+        {q.device, codes + ","});
   }
   if (q.run) f.add("a.run_id = ?", {integer(*q.run)});
   if (!q.text.empty()) {

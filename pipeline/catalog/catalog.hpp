@@ -62,6 +62,7 @@ struct Rejection {
   std::string path;
   std::string code;  ///< error_code_name
   std::string reason;
+  int runs = 1;  ///< how many runs rejected this path (in list_rejections of all runs)
 };
 
 /// Where one item of a story's publication to a channel stands in the publish ledger.
@@ -147,7 +148,8 @@ class Catalog {
   Result<std::vector<SummaryRow>> summarise(const AssetQuery& q);
   /// All runs, newest first.
   Result<std::vector<IngestRun>> list_runs();
-  /// Rejections, of one run or all.
+  /// Rejections of one run; or, of all runs, each path once with its latest run, code and
+  /// reason and how many runs rejected it, in the order of their latest rejection.
   Result<std::vector<Rejection>> list_rejections(std::optional<std::int64_t> run);
   /// Source records of an asset (first copy and duplicates).
   Result<std::vector<SourceRecord>> sources_of(std::int64_t asset_id);

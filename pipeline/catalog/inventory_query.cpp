@@ -35,8 +35,9 @@ std::string_view number_text(std::string_view part) {
 Status parse_names(const InventoryFilters& f, AssetQuery& q) {
   if (!f.kind.empty()) {
     const auto kind = parse_media_kind(f.kind);
-    if (!kind || *kind == MediaKind::kTelemetry) {
-      return usage(fmt::format("--kind '{}' is not a kind: photo, video or audio", f.kind));
+    if (!kind) {
+      return usage(
+          fmt::format("--kind '{}' is not a kind: photo, video, audio or telemetry", f.kind));
     }
     q.kind = kind;
   }

@@ -24,7 +24,7 @@ namespace saluran {
 
 /// The filters of `saluran inventory`, as text; an empty string or nullopt is "not given".
 struct InventoryFilters {
-  std::string kind;                 ///< --kind: "photo", "video" or "audio"
+  std::string kind;                 ///< --kind: "photo", "video", "audio" or "telemetry"
   std::string device_class;         ///< --device-class: "camera", "drone", "phone" or "unknown"
   std::string device;               ///< --device: text in the make and model
   std::string from;                 ///< --from YYYY-MM-DD

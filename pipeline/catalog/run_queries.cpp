@@ -88,14 +88,17 @@ Result<std::vector<IngestRun>> Catalog::list_runs() {
 
 Result<std::vector<Rejection>> Catalog::list_rejections(std::optional<std::int64_t> run) {
   Result<Statement> st = Statement::prepare(
-      db_, run ? "SELECT run_id, path, code, reason FROM rejections WHERE run_id = ? ORDER BY id"
-               : "SELECT run_id, path, code, reason FROM rejections ORDER BY id");
+      db_, run ? "SELECT run_id, path, code, reason, 1 FROM rejections WHERE run_id = ? ORDER BY id"
+               : "SELECT r.run_id, r.path, r.code, r.reason, (SELECT COUNT(DISTINCT x.run_id) FROM "
+                 "rejections x WHERE x.path = r.path) FROM rejections r WHERE r.id IN (SELECT "
+                 "MAX(id) FROM rejections GROUP BY path) ORDER BY r.id");
   if (!st) return st.error();
   if (run) {
     if (Status s = st->bind({integer(*run)}); !s) return s.error();
   }
   return read_all<Rejection>(*st, [](const Statement& row) {
-    return Result<Rejection>(Rejection{row.int64(0), row.text(1), row.text(2), row.text(3)});
+    return Result<Rejection>(Rejection{row.int64(0), row.text(1), row.text(2), row.text(3),
+                                       static_cast<int>(row.int64(4))});
   });
 }
 

@@ -20,6 +20,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "limit_exceeded";
     case ErrorCode::kExternal:
       return "external";
+    case ErrorCode::kCancelled:
+      return "cancelled";
   }
   return "external";
 }

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kCorrupt,          ///< the content claims a format but is damaged or truncated
   kLimitExceeded,    ///< dimensions, duration, stream count or size beyond the safety limits
   kExternal,         ///< a library or service failed for a reason of its own
+  kCancelled,        ///< the work was stopped on request (Ctrl-C, SIGTERM) before it finished
 };
 
 /// Stable lower-case name of an ErrorCode, as written in JSON (`"corrupt"`, `"limit_exceeded"`).

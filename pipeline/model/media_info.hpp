@@ -31,10 +31,11 @@ struct PictureInfo {
   int sar_num = 1;         ///< pixel aspect (sample aspect ratio)
   int sar_den = 1;
   int bit_depth = 8;
-  std::string pixel_format;    ///< FFmpeg name ("yuv420p10le") or "rgb"/"rgba"/"gray"
-  std::string color_transfer;  ///< "bt709", "smpte2084", "arib-std-b67", ... when tagged
-  std::string hdr;             ///< "hlg", "pq" or empty for SDR
-  bool interlaced = false;     ///< video stored as fields (needs deinterlacing)
+  std::string pixel_format;              ///< FFmpeg name ("yuv420p10le") or "rgb"/"rgba"/"gray"
+  std::string color_transfer;            ///< "bt709", "smpte2084", "arib-std-b67", ... when tagged
+  std::string hdr;                       ///< "hlg", "pq" or empty for SDR
+  bool interlaced = false;               ///< video stored as fields (needs deinterlacing)
+  std::optional<std::int64_t> bit_rate;  ///< video stream: bits per second, when the file says
 };
 
 /// Audio stream facts.

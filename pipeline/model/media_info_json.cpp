@@ -66,6 +66,7 @@ nlohmann::json picture_json(const PictureInfo& p) {
   if (p.orientation != 1) j["exif_orientation"] = p.orientation;
   if (!p.pixel_format.empty()) j["pixel_format"] = p.pixel_format;
   if (!p.color_transfer.empty()) j["color_transfer"] = p.color_transfer;
+  if (p.bit_rate) j["bit_rate"] = *p.bit_rate;
   j["hdr"] = p.hdr.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.hdr);
   return j;
 }
@@ -202,6 +203,7 @@ PictureInfo picture_from_json(const nlohmann::json& j) {
   p.pixel_format = string_or_empty(j, "pixel_format");
   p.color_transfer = string_or_empty(j, "color_transfer");
   p.hdr = string_or_empty(j, "hdr");
+  p.bit_rate = optional_field<std::int64_t>(j, "bit_rate");
   return p;
 }
 

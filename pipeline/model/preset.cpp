@@ -38,4 +38,6 @@ const char* too_long_name(TooLong t) {
   return "error";
 }
 
+const char* enlarge_name(Enlarge e) { return e == Enlarge::kToFrame ? "to-frame" : "never"; }
+
 }  // namespace saluran

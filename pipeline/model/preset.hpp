@@ -37,6 +37,12 @@ enum class AspectMode {
   kBlurPad,  ///< fit the picture over a blurred, enlarged copy of itself
 };
 
+/// Whether a picture smaller than the preset's frame (or `keep` box) is enlarged to it.
+enum class Enlarge {
+  kNever,    ///< never: the frame's shape (crop or pad) at the source's own scale
+  kToFrame,  ///< to the frame or box: the channel requires that size
+};
+
 /// What happens when the input is longer than the channel allows.
 enum class TooLong { kError, kTrim };
 
@@ -44,6 +50,7 @@ enum class TooLong { kError, kTrim };
 const char* preset_kind_name(PresetKind k);
 const char* aspect_mode_name(AspectMode m);
 const char* too_long_name(TooLong t);
+const char* enlarge_name(Enlarge e);
 
 /// One row of a bitrate ladder: outputs up to `max_height` lines get these rates.
 struct BitrateStep {
@@ -62,6 +69,7 @@ struct VideoSpec {
   int max_width = 0;   ///< bounding box for kKeep (0 = no limit); long side for portrait input
   int max_height = 0;  ///< bounding box for kKeep (0 = no limit); short side for portrait input
   AspectMode aspect = AspectMode::kKeep;
+  Enlarge enlarge = Enlarge::kNever;  ///< a smaller source keeps its size unless kToFrame
   double fps = 0;            ///< constant output rate; 0 = the source rate clamped to min/max
   double min_fps = 0;        ///< 0 = no lower bound
   double max_fps = 0;        ///< 0 = no upper bound
@@ -100,7 +108,7 @@ struct ImageSpec {
   int min_quality = 50;     ///< a size limit lowers quality step by step down to this
   bool progressive = true;  ///< JPEG only
   bool keep_gps = false;    ///< GPS is removed unless the preset keeps it
-  bool upscale = false;     ///< a smaller source is enlarged to the frame (fill always fills)
+  Enlarge enlarge = Enlarge::kNever;  ///< a smaller source keeps its size unless kToFrame
 };
 
 /// Channel limits the output is checked against.

@@ -51,6 +51,20 @@ void upright_display_size(const SourcePicture& src, int& width, int& height) {
   height = even(h);
 }
 
+double frame_scale(int frame_w, int frame_h, int w, int h, AspectMode mode, Enlarge enlarge) {
+  if (enlarge == Enlarge::kToFrame || frame_w <= 0 || frame_h <= 0 || w <= 0 || h <= 0) return 1.0;
+  const double sx = static_cast<double>(frame_w) / w;
+  const double sy = static_cast<double>(frame_h) / h;
+  const double s = mode == AspectMode::kFill ? std::max(sx, sy) : std::min(sx, sy);
+  return s > 1.0 ? 1.0 / s : 1.0;
+}
+
+bool frame_shaped(int frame_w, int frame_h, int w, int h, int slack) {
+  if (w <= 0 || h <= 0 || w > frame_w || h > frame_h) return false;
+  return std::abs(static_cast<double>(w) * frame_h / frame_w - h) <= slack ||
+         std::abs(static_cast<double>(h) * frame_w / frame_h - w) <= slack;
+}
+
 FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, FocusPoint focus) {
   int w = 0;
   int h = 0;
@@ -62,16 +76,19 @@ FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, Foc
     int box_w = spec.width > 0 ? spec.width : spec.max_width;
     int box_h = spec.height > 0 ? spec.height : spec.max_height;
     if (h > w) std::swap(box_w, box_h);
-    double s = 1.0;
+    const bool up = spec.enlarge == Enlarge::kToFrame && (box_w > 0 || box_h > 0);
+    double s = up ? 1e9 : 1.0;
     if (box_w > 0) s = std::min(s, static_cast<double>(box_w) / w);
     if (box_h > 0) s = std::min(s, static_cast<double>(box_h) / h);
-    g.out_width = g.scaled_width = std::min(even(w * s), box_w > 0 ? box_w : w);
-    g.out_height = g.scaled_height = std::min(even(h * s), box_h > 0 ? box_h : h);
+    g.out_width = g.scaled_width = box_w > 0 ? std::min(even(w * s), box_w) : even(w * s);
+    g.out_height = g.scaled_height = box_h > 0 ? std::min(even(h * s), box_h) : even(h * s);
     g.crop = g.place = {0, 0, g.out_width, g.out_height};
     return g;
   }
-  const int fw = spec.width;
-  const int fh = spec.height;
+  // A source too small for the frame keeps its scale: the frame shrinks instead (kNever).
+  const double k = frame_scale(spec.width, spec.height, w, h, spec.aspect, spec.enlarge);
+  const int fw = k < 1.0 ? std::min(spec.width, even(spec.width * k)) : spec.width;
+  const int fh = k < 1.0 ? std::min(spec.height, even(spec.height * k)) : spec.height;
   g.out_width = fw;
   g.out_height = fh;
   const double fit = std::min(static_cast<double>(fw) / w, static_cast<double>(fh) / h);
@@ -93,6 +110,14 @@ FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, Foc
   g.place = {even_floor((fw - g.scaled_width) / 2.0), even_floor((fh - g.scaled_height) / 2.0),
              g.scaled_width, g.scaled_height};
   return g;
+}
+
+std::optional<std::pair<int, int>> enlarged_from(const FrameGeometry& g, const SourcePicture& src) {
+  int w = 0;
+  int h = 0;
+  upright_display_size(src, w, h);
+  if (g.scaled_width > w || g.scaled_height > h) return std::make_pair(w, h);
+  return std::nullopt;
 }
 
 Rate plan_frame_rate(const VideoSpec& spec, std::optional<double> source_fps, bool variable_rate) {
@@ -121,7 +146,7 @@ Rate plan_frame_rate(const VideoSpec& spec, std::optional<double> source_fps, bo
   return r;
 }
 
-int plan_bitrate_kbps(const VideoSpec& spec, int out_width, int out_height, double fps) {
+int preset_bitrate_kbps(const VideoSpec& spec, int out_width, int out_height, double fps) {
   if (spec.bitrate_kbps > 0) return spec.bitrate_kbps;
   if (spec.bitrates.empty()) return 0;
   const int lines = std::min(out_width, out_height);
@@ -132,6 +157,28 @@ int plan_bitrate_kbps(const VideoSpec& spec, int out_width, int out_height, doub
   }
   const BitrateStep& top = spec.bitrates.back();
   return high && top.kbps_high_fps > 0 ? top.kbps_high_fps : top.kbps;
+}
+
+int plan_bitrate_kbps(const VideoSpec& spec, const BitrateFacts& f) {
+  const int preset = preset_bitrate_kbps(spec, f.out_width, f.out_height, f.fps);
+  if (preset <= 0) return preset;
+  // The preset's frame: the fixed frame, else the keep box (its area is the same turned).
+  const double frame_px = spec.width > 0 ? static_cast<double>(spec.width) * spec.height
+                                         : static_cast<double>(spec.max_width) * spec.max_height;
+  double kbps = preset;
+  if (spec.bitrate_kbps > 0 && frame_px > 0) {
+    const double frame_fps = spec.fps > 0 ? spec.fps : 30.0;
+    const double out_fps = f.fps > 0 ? f.fps : frame_fps;
+    const double out_rate = static_cast<double>(f.out_width) * f.out_height * out_fps;
+    kbps *= std::min(1.0, out_rate / (frame_px * frame_fps));
+  }
+  const double source_px = static_cast<double>(f.source_width) * f.source_height;
+  if (f.source_kbps && *f.source_kbps > 0 && (frame_px <= 0 || source_px < frame_px)) {
+    kbps =
+        std::min(kbps, *f.source_kbps * kSourceBitrateHeadroom * (f.source_efficient ? 1.5 : 1.0));
+  }
+  constexpr int kLowest = 100;
+  return std::clamp(static_cast<int>(std::lround(kbps)), std::min(preset, kLowest), preset);
 }
 
 int plan_gop_frames(const VideoSpec& spec, Rate rate) {

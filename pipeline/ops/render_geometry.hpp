@@ -6,6 +6,7 @@
 //   // spec 1080x1920 fill: scale 1080x1920, no crop; spec keep 1280x720: 406x720 ...
 
 #include <optional>
+#include <utility>
 
 #include "pipeline/model/focus_point.hpp"
 #include "pipeline/model/geometry.hpp"
@@ -37,18 +38,57 @@ struct FrameGeometry {
 /// (the width is stretched or shrunk by the pixel aspect). Even numbers, at least 2.
 void upright_display_size(const SourcePicture& src, int& width, int& height);
 
-/// Plans the frame for `spec`. Never upscales in kKeep; fit, fill and blur-pad always give
-/// exactly spec.width x spec.height. Dimensions are even (4:2:0). `focus` places a fill crop.
+/// The factor (at most 1) a fixed `frame_w` x `frame_h` frame is shrunk by so that an upright
+/// `w` x `h` picture put in it by `mode` is not enlarged: 1 when the picture is large enough or
+/// `enlarge` is kToFrame. fill covers the frame (a 640x360 picture in 1080x1350 gives 288x360 of
+/// it); fit and blur-pad fit in it (640x360 in 1080x1920 gives a 640x1138 frame).
+double frame_scale(int frame_w, int frame_h, int w, int h, AspectMode mode, Enlarge enlarge);
+
+/// True when `w` x `h` is at most `frame_w` x `frame_h` and has the frame's shape within
+/// `slack` pixels (the rounding of each side): what frame_scale makes of a smaller source.
+bool frame_shaped(int frame_w, int frame_h, int w, int h, int slack);
+
+/// Plans the frame for `spec`. kKeep scales within the box, up only with Enlarge::kToFrame;
+/// fit, fill and blur-pad give spec.width x spec.height, or with Enlarge::kNever and a smaller
+/// source the frame's shape at the source's own scale (frame_scale). Dimensions are even
+/// (4:2:0). `focus` places a fill crop.
 FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, FocusPoint focus = {});
+
+/// The source's upright size when `g` enlarges its picture (the scaled picture is larger).
+std::optional<std::pair<int, int>> enlarged_from(const FrameGeometry& g, const SourcePicture& src);
 
 /// The constant output rate: the preset's rate, else the source's rate brought within
 /// min_fps..max_fps (halving a high rate, raising a low one to min_fps), snapped to the
 /// nearest common rate (23.976 .. 60) when the source is variable or uneven.
 Rate plan_frame_rate(const VideoSpec& spec, std::optional<double> source_fps, bool variable_rate);
 
-/// The average video bitrate in kbps: the preset's own, else its ladder's step for the
-/// output's short side (1080x1920 is "1080p") and rate (above the top step: the top step).
-int plan_bitrate_kbps(const VideoSpec& spec, int out_width, int out_height, double fps);
+/// The preset's average video bitrate in kbps: its own, else its ladder's step for the output's
+/// short side (1080x1920 is "1080p") and rate (above the top step: the top step).
+int preset_bitrate_kbps(const VideoSpec& spec, int out_width, int out_height, double fps);
+
+/// What a rendition's video bitrate is planned from besides the preset.
+struct BitrateFacts {
+  int out_width = 0;  ///< the encoded frame
+  int out_height = 0;
+  double fps = 0;                  ///< the output rate
+  int source_width = 0;            ///< the upright source picture
+  int source_height = 0;           ///< the upright source picture
+  std::optional<int> source_kbps;  ///< the source's video bitrate, when known
+  bool source_efficient = false;   ///< HEVC, VP9 or AV1: about 1.5x H.264's picture per bit
+};
+
+/// Up to this many times the source's own bitrate (H.264 source) when the source is smaller
+/// than the preset's frame: x264 re-encoding decoded pictures needs some headroom to keep
+/// what the source held, and more adds bytes but no picture.
+inline constexpr double kSourceBitrateHeadroom = 1.5;
+
+/// The average video bitrate in kbps, never above preset_bitrate_kbps: a single preset rate
+/// is for the preset's frame (the fixed frame, else the keep box) at its rate (`fps`, else
+/// 30), so it is scaled down to the output's pixel rate (width x height x fps); a ladder is
+/// already by size. When the source is smaller than the preset's frame (or the preset has
+/// none) it is capped at kSourceBitrateHeadroom x the source's bitrate (1.5 more for an
+/// HEVC/VP9/AV1 source). Not below 100 kbps (a preset's smallest rate) by scaling or capping.
+int plan_bitrate_kbps(const VideoSpec& spec, const BitrateFacts& facts);
 
 /// Frames between keyframes: the rate times gop_seconds, at least 1.
 int plan_gop_frames(const VideoSpec& spec, Rate rate);

@@ -17,6 +17,7 @@ nlohmann::json video_json(const VideoSpec& v) {
           {"max_width", v.max_width},
           {"max_height", v.max_height},
           {"aspect", aspect_mode_name(v.aspect)},
+          {"enlarge", enlarge_name(v.enlarge)},
           {"fps", v.fps},
           {"min_fps", v.min_fps},
           {"max_fps", v.max_fps},
@@ -53,7 +54,7 @@ nlohmann::json image_json(const ImageSpec& m) {
           {"min_quality", m.min_quality},
           {"progressive", m.progressive},
           {"keep_gps", m.keep_gps},
-          {"upscale", m.upscale}};
+          {"enlarge", enlarge_name(m.enlarge)}};
 }
 
 }  // namespace

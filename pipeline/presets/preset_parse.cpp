@@ -30,13 +30,13 @@ constexpr std::string_view kTopKeys[] = {"description", "source",    "extends", 
                                          "image",       "limits",    "trim"};
 constexpr std::string_view kImageKeys[] = {"width",       "height",      "max_width", "max_height",
                                            "aspect",      "formats",     "widths",    "quality",
-                                           "min_quality", "progressive", "keep_gps",  "upscale"};
+                                           "min_quality", "progressive", "keep_gps",  "enlarge"};
 constexpr std::string_view kImageFormats[] = {"jpeg", "webp"};
 constexpr std::string_view kVideoKeys[] = {
-    "codec",        "profile",          "speed",       "width",      "height",
-    "max_width",    "max_height",       "aspect",      "fps",        "min_fps",
-    "max_fps",      "bframes",          "gop_seconds", "closed_gop", "pixel_format",
-    "bitrate_kbps", "max_bitrate_kbps", "bitrates",    "sdr"};
+    "codec",      "profile",     "speed",      "width",        "height",       "max_width",
+    "max_height", "aspect",      "enlarge",    "fps",          "min_fps",      "max_fps",
+    "bframes",    "gop_seconds", "closed_gop", "pixel_format", "bitrate_kbps", "max_bitrate_kbps",
+    "bitrates",   "sdr"};
 constexpr std::string_view kStepKeys[] = {"max_height", "kbps", "kbps_high_fps"};
 constexpr std::string_view kAudioKeys[] = {
     "codec",         "sample_rate",           "channels",      "bitrate_kbps", "cbr",
@@ -71,6 +71,7 @@ constexpr Named<AspectMode> kAspects[] = {{"keep", AspectMode::kKeep},
                                           {"fit", AspectMode::kFit},
                                           {"fill", AspectMode::kFill},
                                           {"blur-pad", AspectMode::kBlurPad}};
+constexpr Named<Enlarge> kEnlarge[] = {{"never", Enlarge::kNever}, {"to-frame", Enlarge::kToFrame}};
 constexpr Named<TooLong> kTooLong[] = {{"error", TooLong::kError}, {"trim", TooLong::kTrim}};
 
 /// An allowed interval; with `or_zero`, 0 ("none", "from the source") is allowed as well.
@@ -369,6 +370,7 @@ void read_video(Reader& r, const toml::table& t, VideoSpec& v) {
   r.integer(t, p, "max_width", v.max_width, kPixels);
   r.integer(t, p, "max_height", v.max_height, kPixels);
   r.choice(t, p, "aspect", v.aspect, kAspects);
+  r.choice(t, p, "enlarge", v.enlarge, kEnlarge);
   r.number(t, p, "fps", v.fps, kFps);
   r.number(t, p, "min_fps", v.min_fps, kFps);
   r.number(t, p, "max_fps", v.max_fps, kFps);
@@ -439,7 +441,7 @@ void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
   r.integer(t, p, "min_quality", m.min_quality, {1, 100});
   r.flag(t, p, "progressive", m.progressive);
   r.flag(t, p, "keep_gps", m.keep_gps);
-  r.flag(t, p, "upscale", m.upscale);
+  r.choice(t, p, "enlarge", m.enlarge, kEnlarge);
   if (const toml::node* n = r.get(t, "formats")) {
     const toml::array* list = n->as_array();
     if (list == nullptr || list->empty()) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -11,6 +12,9 @@
 
 #include "codecs/av/mp4_boxes.hpp"
 #include "codecs/av/packet_survey.hpp"
+#include "codecs/file_bytes.hpp"
+#include "codecs/sniff.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 
 namespace saluran {
 namespace {
@@ -54,9 +58,35 @@ bool in_range(double v, double lo, double hi) {
   return (lo <= 0 || v >= lo) && (hi <= 0 || v <= hi);
 }
 
-std::string megabytes(std::uint64_t bytes) {
-  return fmt::format("{:.1f} MB ({} bytes)", static_cast<double>(bytes) / 1e6, bytes);
+}  // namespace
+
+std::string bytes_text(std::uint64_t bytes) {
+  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (v >= 1000 && unit + 1 < std::size(kUnits)) {
+    v /= 1000;
+    ++unit;
+  }
+  if (unit == 0) return fmt::format("{} bytes", bytes);
+  return fmt::format("{:.1f} {} ({} bytes)", v, kUnits[unit], bytes);
 }
+
+std::string seconds_text(double seconds) {
+  if (seconds < 1) return fmt::format("{:.0f} ms", seconds * 1000);
+  return fmt::format("{:.2f} s", seconds);
+}
+
+std::string side_limits_text(int max_long, int max_short) {
+  if (max_long > 0 && max_short > 0) {
+    return fmt::format("long side at most {}, short side at most {}", max_long, max_short);
+  }
+  if (max_long > 0) return fmt::format("long side at most {}", max_long);
+  if (max_short > 0) return fmt::format("short side at most {}", max_short);
+  return "any size";
+}
+
+namespace {
 
 bool is_iso_bmff(const PacketSurvey& s) { return s.demuxer.starts_with("mov,"); }
 
@@ -68,20 +98,26 @@ std::string container_found(const PacketSurvey& s) {
   return s.demuxer.substr(0, s.demuxer.find(','));
 }
 
+/// The container a preset makes, in words.
+std::string container_expected(const Preset& preset) {
+  const std::string want = lower(preset.container);
+  if (want == "mp4") return "MP4 (ISO base media, not QuickTime)";
+  if (want == "mp3") return "MP3";
+  if (want == "wav") return "WAV";
+  return want;
+}
+
 void check_container(const Preset& preset, const PacketSurvey& s,
                      const std::optional<Result<Mp4Layout>>& layout, Rules& rules) {
   const std::string want = lower(preset.container);
   bool ok = false;
-  std::string expected = want;
+  const std::string expected = container_expected(preset);
   if (want == "mp4") {
     ok = is_iso_bmff(s) && s.major_brand != "qt  ";
-    expected = "MP4 (ISO base media, not QuickTime)";
   } else if (want == "mp3") {
     ok = s.demuxer == "mp3";
-    expected = "MP3";
   } else if (want == "wav") {
     ok = s.demuxer == "wav";
-    expected = "WAV";
   } else {
     ok = s.demuxer.substr(0, s.demuxer.find(',')) == want;
   }
@@ -153,7 +189,11 @@ void check_size(const VideoSpec& spec, const Limits& limits, const VideoSurvey& 
   const int short_side = std::min(w, h);
   std::vector<std::string> expected;
   bool ok = true;
-  if (spec.width > 0 && spec.height > 0) {
+  if (spec.width > 0 && spec.height > 0 && spec.enlarge == Enlarge::kNever) {
+    // A smaller source keeps its scale: the frame's shape, at most the frame.
+    expected.push_back(fmt::format("{}x{} or smaller in its shape", spec.width, spec.height));
+    ok = ok && frame_shaped(spec.width, spec.height, w, h, 2);
+  } else if (spec.width > 0 && spec.height > 0) {
     expected.push_back(fmt::format("{}x{}", spec.width, spec.height));
     ok = ok && w == spec.width && h == spec.height;
   } else if (spec.width > 0) {
@@ -167,9 +207,10 @@ void check_size(const VideoSpec& spec, const Limits& limits, const VideoSurvey& 
   // resolution as a landscape one.
   auto bound = [&](int max_long, int max_short, const char* what) {
     if (max_long <= 0 && max_short <= 0) return;
-    const std::string l = max_long > 0 ? std::to_string(max_long) : "any";
-    const std::string s = max_short > 0 ? std::to_string(max_short) : "any";
-    expected.push_back(fmt::format("{} within {}x{} (long x short side)", what, l, s));
+    expected.push_back(
+        max_long > 0 && max_short > 0
+            ? fmt::format("{} within {}x{} (long x short side)", what, max_long, max_short)
+            : fmt::format("{}: {}", what, side_limits_text(max_long, max_short)));
     ok = ok && (max_long <= 0 || long_side <= max_long) &&
          (max_short <= 0 || short_side <= max_short);
   };
@@ -227,8 +268,8 @@ void check_timing(const VideoSpec& spec, const VideoSurvey& v, Rules& rules) {
     // N frame durations, and the encoder may round the keyframe distance up by one frame.
     const double allowed = spec.gop_seconds + frame_s;
     rules.add("gop.length", v.keyframes > 0 && v.max_gop_s <= allowed + 1e-6,
-              fmt::format("a keyframe at least every {:.2f} s", spec.gop_seconds),
-              v.keyframes > 0 ? fmt::format("longest keyframe interval {:.2f} s", v.max_gop_s)
+              "a keyframe at least every " + seconds_text(spec.gop_seconds),
+              v.keyframes > 0 ? "longest keyframe interval " + seconds_text(v.max_gop_s)
                               : "no keyframes");
   }
   if (spec.bframes > 0) {
@@ -330,14 +371,14 @@ void check_file_limits(const std::string& path, const Limits& lim, const PacketS
         "duration",
         s.duration_s.has_value() && in_range(*s.duration_s, lim.min_duration_s, lim.max_duration_s),
         range_text(lim.min_duration_s, lim.max_duration_s, "s"),
-        s.duration_s ? fmt::format("{:.2f} s", *s.duration_s) : "unknown");
+        s.duration_s ? seconds_text(*s.duration_s) : "unknown");
   }
   if (lim.max_file_bytes > 0) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
     const std::uint64_t bytes = ec ? s.size_bytes : static_cast<std::uint64_t>(size);
-    rules.add("file.size", bytes <= lim.max_file_bytes, "at most " + megabytes(lim.max_file_bytes),
-              megabytes(bytes));
+    rules.add("file.size", bytes <= lim.max_file_bytes, "at most " + bytes_text(lim.max_file_bytes),
+              bytes_text(bytes));
   }
 }
 
@@ -380,8 +421,24 @@ std::string CheckReport::failures() const {
 
 Result<CheckReport> check_output(const std::string& path, const Preset& preset) {
   if (preset.kind == PresetKind::kImage) return check_image_output(path, preset);
+  // A file that cannot be opened is said so plainly, before any demuxer looks at it.
+  Result<std::vector<std::uint8_t>> head = read_file_head(path, 64);
+  if (!head || head->empty()) {
+    Error e = head ? make_error(ErrorCode::kCorrupt, "the file is empty", path) : head.error();
+    e.context.stage = "check";
+    return e;
+  }
   Result<PacketSurvey> survey = survey_packets(path, InputLimits{});
   if (!survey) {
+    // A picture given to a video or sound preset is a wrong file, not an unreadable one.
+    if (const ImageFormat f = sniff_image(*head); f != ImageFormat::kNone) {
+      CheckReport report;
+      report.file = path;
+      report.preset = preset.name;
+      report.rules.push_back({"container", false, container_expected(preset),
+                              fmt::format("a {} picture", image_format_name(f))});
+      return report;
+    }
     Error e = std::move(survey.error());
     if (e.context.stage.empty()) e.context.stage = "check";
     if (e.context.file.empty()) e.context.file = path;

@@ -5,6 +5,7 @@
 //   auto report = check_output("out/C0001.youtube.mp4", *catalog->get("youtube"));
 //   for (const auto& r : report->rules) fmt::print("{} {}\n", r.passed ? "PASS" : "FAIL", r.name);
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ Result<CheckReport> check_output(const std::string& path, const Preset& preset);
 /// The picture half of check_output: format, frame size, aspect, file size, orientation and
 /// (unless the preset keeps it) the absence of GPS, read back from the file.
 Result<CheckReport> check_image_output(const std::string& path, const Preset& preset);
+
+/// A file size for the rules: "8.0 MB (8000000 bytes)" (SI units, as everywhere), "512 bytes".
+std::string bytes_text(std::uint64_t bytes);
+
+/// A length for the rules: "40 ms" under a second, else "2.50 s".
+std::string seconds_text(double seconds);
+
+/// A bound on the long and short side where 0 is no bound, the unbounded side left out:
+/// "long side at most 1440", "long side at most 4096, short side at most 4096", "any size".
+std::string side_limits_text(int max_long, int max_short);
 
 /// A report as JSON: {"file", "preset", "passed", "rules": [{"name", "passed", "expected",
 /// "actual"}], "loudness"?: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",

@@ -9,6 +9,7 @@
 #include "codecs/file_bytes.hpp"
 #include "codecs/image/photo_probe.hpp"
 #include "codecs/sniff.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/stages/check.hpp"
 
 namespace saluran {
@@ -36,24 +37,24 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
   const int w = pic.upright_width > 0 ? pic.upright_width : pic.width;
   const int h = pic.upright_height > 0 ? pic.upright_height : pic.height;
   const std::string size = fmt::format("{}x{}", w, h);
-  if (m.aspect == AspectMode::kFill) {
+  if (m.aspect == AspectMode::kFill && m.enlarge == Enlarge::kNever) {
+    // A smaller photo keeps its scale: the frame's shape, at most the frame.
+    add("image.size", frame_shaped(m.width, m.height, w, h, 1),
+        fmt::format("{}x{} or smaller in its shape", m.width, m.height), size);
+  } else if (m.aspect == AspectMode::kFill) {
     add("image.size", w == m.width && h == m.height, fmt::format("{}x{}", m.width, m.height), size);
   } else {
     const int long_side = std::max(w, h);
     const int short_side = std::min(w, h);
     const bool ok = (m.max_width == 0 || long_side <= m.max_width) &&
                     (m.max_height == 0 || short_side <= m.max_height);
-    add("image.size", ok,
-        fmt::format("long side at most {}, short side at most {}",
-                    m.max_width > 0 ? std::to_string(m.max_width) : "any",
-                    m.max_height > 0 ? std::to_string(m.max_height) : "any"),
-        size);
+    add("image.size", ok, side_limits_text(m.max_width, m.max_height), size);
   }
   const Limits& l = preset.limits;
   if (l.max_width > 0 || l.max_height > 0) {
     const bool ok = (l.max_width == 0 || std::max(w, h) <= l.max_width) &&
                     (l.max_height == 0 || std::min(w, h) <= l.max_height);
-    add("image.limits", ok, fmt::format("within {}x{}", l.max_width, l.max_height), size);
+    add("image.limits", ok, side_limits_text(l.max_width, l.max_height), size);
   }
   if (l.min_aspect > 0 || l.max_aspect > 0) {
     const double aspect = static_cast<double>(w) / h;
@@ -61,12 +62,16 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
     const double slack = 1.0 / std::min(w, h);
     const bool ok = (l.min_aspect == 0 || aspect >= l.min_aspect - slack) &&
                     (l.max_aspect == 0 || aspect <= l.max_aspect + slack);
-    add("image.aspect", ok, fmt::format("{} to {}", l.min_aspect, l.max_aspect),
-        fmt::format("{:.4f}", aspect));
+    const std::string range =
+        l.min_aspect > 0 && l.max_aspect > 0
+            ? fmt::format("{:.2f}..{:.2f} (width / height)", l.min_aspect, l.max_aspect)
+        : l.min_aspect > 0 ? fmt::format("at least {:.2f} (width / height)", l.min_aspect)
+                           : fmt::format("at most {:.2f} (width / height)", l.max_aspect);
+    add("image.aspect", ok, range, fmt::format("{:.2f}", aspect));
   }
   if (l.max_file_bytes > 0) {
-    add("file.size", data->size() <= l.max_file_bytes,
-        fmt::format("at most {} bytes", l.max_file_bytes), fmt::format("{} bytes", data->size()));
+    add("file.size", data->size() <= l.max_file_bytes, "at most " + bytes_text(l.max_file_bytes),
+        bytes_text(data->size()));
   }
   add("image.orientation", pic.orientation == 1, "stored upright (EXIF orientation 1 or none)",
       fmt::format("orientation {}", pic.orientation));

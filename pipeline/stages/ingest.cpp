@@ -175,6 +175,7 @@ class IngestRunner {
   std::vector<std::size_t> work_;   // candidate indexes the workers prepare, in order
   std::atomic<std::size_t> files_done_{0};
   std::atomic<std::uint64_t> bytes_done_{0};
+  std::atomic<std::uint64_t> bytes_read_{0};
   std::uint64_t bytes_total_ = 0;
 
   std::mutex mutex_;  // guards the fields below
@@ -200,6 +201,7 @@ IngestEvent IngestRunner::progress_event(IngestEvent::Type type) const {
   ev.files_total = candidates_.size();
   ev.bytes_done = std::min(bytes_done_.load(), bytes_total_);
   ev.bytes_total = bytes_total_;
+  ev.bytes_read = bytes_read_;
   return ev;
 }
 
@@ -266,6 +268,7 @@ void IngestRunner::prepare(const Candidate& c, Prepared& p) {
   std::uint64_t counted = 0;
   p.copied = copy_and_hash(c.entry.path, p.tmp, [&](std::uint64_t n) {
     bytes_done_ += n - counted;
+    bytes_read_ += n - counted;
     counted = n;
     emit(progress_event(IngestEvent::Type::kBytes));
   });
@@ -366,6 +369,7 @@ Status IngestRunner::handle_sidecars(const Candidate& c, std::int64_t asset_id,
     if (copy) {
       const std::string tmp = tmp_dir_ + "/" + random_token() + ".part";
       Result<CopyResult> copied = copy_and_hash(s.entry.path, tmp);
+      if (copied) bytes_read_ += s.stat.size;
       if (!copied) {
         if (Status f = fatal_if_library_error(copied.error()); !f) return f;
         if (Status st = reject(rec, copied.error()); !st) return st;
@@ -638,6 +642,41 @@ std::string library_folder(const MediaInfo& info, const std::string& fallback_da
   return fmt::format("{}/{}/{}", day.substr(0, 4), day.substr(5, 5), dev);
 }
 
+std::vector<std::string> missing_sources(const std::vector<std::string>& sources) {
+  std::vector<std::string> missing;
+  for (const std::string& s : sources) {
+    std::error_code ec;
+    // symlink_status: a link is a source of its own (walk skips it), even when it dangles.
+    if (!fs::exists(fs::symlink_status(s, ec))) missing.push_back(s);
+  }
+  return missing;
+}
+
+namespace {
+
+// Before anything is created: a library that cannot be one, or nothing to ingest at all.
+Status check_before_start(const std::vector<std::string>& sources, const std::string& library) {
+  std::error_code ec;
+  if (fs::exists(library, ec) && !fs::is_directory(library, ec)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "the library must be a folder, and this is a file: give --library a "
+                      "folder (a new one is made when it does not exist)",
+                      library);
+  }
+  const std::vector<std::string> missing = missing_sources(sources);
+  if (missing.size() == sources.size()) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    return make_error(ErrorCode::kNotFound,
+                      fmt::format("no source exists ({}): nothing was ingested; check the path, "
+                                  "and that the card or disk is plugged in and mounted",
+                                  names));
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<IngestReport> ingest(const std::vector<std::string>& sources, const IngestOptions& options) {
   if (options.library.empty())
     return make_error(ErrorCode::kInvalidArgument, "no library folder given");
@@ -646,6 +685,7 @@ Result<IngestReport> ingest(const std::vector<std::string>& sources, const Inges
   std::error_code ec;
   opts.library = fs::absolute(options.library, ec).lexically_normal().string();
   while (opts.library.size() > 1 && opts.library.back() == '/') opts.library.pop_back();
+  if (Status st = check_before_start(sources, opts.library); !st) return st.error();
   const std::string meta_dir = opts.library + "/.saluran";
   const std::string tmp_dir = meta_dir + "/tmp";
   fs::create_directories(tmp_dir, ec);

@@ -36,7 +36,10 @@ struct IngestEvent {
   std::size_t files_total = 0;
   std::uint64_t bytes_done = 0;   ///< bytes of source files handled so far (read or skipped)
   std::uint64_t bytes_total = 0;  ///< bytes of all candidate files
-  std::string path;               ///< the file (kFileDone)
+  /// Bytes actually read from the sources so far (copied or hashed): what a transfer rate is
+  /// made of (unchanged files are counted in bytes_done without being read).
+  std::uint64_t bytes_read = 0;
+  std::string path;                                ///< the file (kFileDone)
   SourceOutcome outcome = SourceOutcome::kCopied;  ///< kFileDone
   std::string detail;  ///< library path (copied), reason (skipped, rejected), asset (duplicate)
 };
@@ -69,9 +72,15 @@ Outcome outcome_of(SourceOutcome outcome);
 /// The report's source files counted by their common outcome (outcome_of).
 OutcomeCounts outcome_counts(const IngestReport& report);
 
+/// The sources that do not exist (neither a file nor a folder), in the order given.
+std::vector<std::string> missing_sources(const std::vector<std::string>& sources);
+
 /// Ingests the given files and folders into the library. Per-file failures are recorded as
 /// rejections and the run goes on; a failure of the library itself (disk full, no permission,
 /// catalog unusable) stops the run with an Error (what was done so far stays committed).
+/// Checked before anything is created: a library path that is a file (kInvalidArgument) and
+/// sources none of which exists (kNotFound, naming them); then no folder is made and no run is
+/// recorded. A missing source beside existing ones is rejected like any unreadable file.
 Result<IngestReport> ingest(const std::vector<std::string>& sources, const IngestOptions& options);
 
 /// The library-relative folder for an asset: "YYYY/MM-DD/<Make-Model>" from its capture time

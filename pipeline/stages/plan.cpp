@@ -115,8 +115,8 @@ std::string compose_caption(const CaptionParts& parts, std::size_t max_chars, st
   return caption;
 }
 
-fs::path rendition_file(const fs::path& render_dir, const std::string& source,
-                        const Preset& preset) {
+fs::path rendition_file(const fs::path& render_dir, const std::string& source, const Preset& preset,
+                        int source_width) {
   const std::string stem = fs::path(source).stem().string();
   if (preset.kind != PresetKind::kImage || !preset.image)
     return render_dir / fmt::format("{}.{}.{}", stem, preset.name, preset.extension);
@@ -127,7 +127,11 @@ fs::path rendition_file(const fs::path& render_dir, const std::string& source,
                                                      : format;
   const auto& widths = preset.image->widths;
   if (widths.empty()) return render_dir / fmt::format("{}.{}.{}", stem, preset.name, ext);
-  const int widest = *std::max_element(widths.begin(), widths.end());
+  int widest = 0;
+  for (int w : widths)
+    if (source_width <= 0 || preset.image->upscale || w <= source_width)
+      widest = std::max(widest, w);
+  if (widest == 0) widest = *std::min_element(widths.begin(), widths.end());
   return render_dir / fmt::format("{}.{}-{}.{}", stem, preset.name, widest, ext);
 }
 
@@ -159,6 +163,9 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
   t.tags = s.tags;
   t.category = s.category;
   t.excerpt = s.summary;
+  t.date = s.date;
+  t.place = s.place;
+  t.credits = s.credits;
   if (prof.limits.title_chars > 0 && count_code_points(t.title) > prof.limits.title_chars) {
     if (o && o->title)
       problem(problems, ch.name,
@@ -171,7 +178,9 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
     problem(problems, ch.name, "YouTube refuses '<' and '>' in a title");
   if (prof.limits.html_body) {
     t.body = html_paragraphs(s.body);
-    if (!s.credits.empty()) t.body += "\n<p class=\"credits\">" + html_escape(s.credits) + "</p>";
+    // The folder site shows the credits from PostText::credits; WordPress has no such field.
+    if (!s.credits.empty() && ch.kind == ChannelKind::kWordPress)
+      t.body += "\n<p class=\"credits\">" + html_escape(s.credits) + "</p>";
     return t;
   }
   if (prof.title_only) return t;
@@ -243,7 +252,8 @@ PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p)
   pm.asset = m.asset.hash;
   pm.source = fs::path(cx.in.library) / m.asset.library_path;
   pm.preset = p.name;
-  pm.file = rendition_file(cx.in.render_dir, pm.source.string(), p);
+  const auto& pic = m.asset.info.picture;
+  pm.file = rendition_file(cx.in.render_dir, pm.source.string(), p, pic ? pic->upright_width : 0);
   pm.kind = p.kind == PresetKind::kImage   ? "photo"
             : p.kind == PresetKind::kVideo ? "video"
                                            : "audio";
@@ -351,6 +361,8 @@ Result<PublishPlan> make_plan(const PlanInputs& in) {
   check_todo(in.story, plan.problems);
   set_link(in, cx);
   for (const std::string& name : in.story.channels) {
+    if (!in.only.empty() && std::find(in.only.begin(), in.only.end(), name) == in.only.end())
+      continue;
     auto ch = std::find_if(in.channels.begin(), in.channels.end(),
                            [&](const ChannelConfig& c) { return c.name == name; });
     if (ch == in.channels.end()) {

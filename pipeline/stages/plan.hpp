@@ -37,6 +37,9 @@ struct PlanInputs {
   std::string library;                         ///< the library folder
   const PresetCatalog& presets;
   std::filesystem::path render_dir;  ///< where `saluran render -o` puts (or put) the renditions
+  /// Plan only these of the story's channels (empty: all). The link is still that of the story's
+  /// website channel when it is left out.
+  std::vector<std::string> only = {};
 };
 
 /// The plan of `in.story` for each of its channels, in the story's order. Problems never make it
@@ -61,10 +64,12 @@ std::string compose_caption(const CaptionParts& parts, std::size_t max_chars, st
                             std::vector<PlanProblem>& problems);
 
 /// The rendition file render writes for `source` by `preset` into `render_dir`:
-/// "<stem>.<preset>.<ext>", for a picture preset with several widths its largest
-/// ("<stem>.<preset>-<width>.<ext>"), in its first format.
+/// "<stem>.<preset>.<ext>"; for a picture preset with several widths the widest render makes from
+/// a source `source_width` pixels wide (upright; render does not enlarge unless the preset says
+/// so; 0 = unknown: the widest), "<stem>.<preset>-<width>.<ext>", in the preset's first format.
 std::filesystem::path rendition_file(const std::filesystem::path& render_dir,
-                                     const std::string& source, const Preset& preset);
+                                     const std::string& source, const Preset& preset,
+                                     int source_width = 0);
 
 /// True when some problem of the plan (story-wide or of a channel) is blocking.
 bool has_blocking_problem(const PublishPlan& plan);

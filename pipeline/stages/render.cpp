@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 
+#include "codecs/av/av_probe.hpp"
 #include "codecs/av/av_transcode.hpp"
 #include "pipeline/ops/loudness_processing.hpp"
 #include "pipeline/stages/probe.hpp"
@@ -39,6 +40,11 @@ SourceFacts facts_of(const MediaInfo& info) {
   }
   f.fps = info.frame_rate;
   f.variable_rate = info.variable_frame_rate;
+  // The picture's own bitrate; else the file's (sound included: a looser cap, never tighter).
+  const auto bps = info.picture && info.picture->bit_rate ? info.picture->bit_rate : info.bit_rate;
+  if (bps && *bps > 0)
+    f.video_kbps = static_cast<int>(std::min<std::int64_t>(*bps / 1000, 1 << 30));
+  if (info.picture) f.video_codec = info.picture->codec;
   if (info.audio) {
     f.has_audio = true;
     f.audio_channels = info.audio->channels;
@@ -115,10 +121,49 @@ std::string unique_stem(const std::string& input, std::map<std::string, std::str
   return stem;
 }
 
+/// Sends the events of one input, stamped with its place in the run.
+class InputEvents {
+ public:
+  InputEvents(const RenderOptions& opt, std::string input, std::size_t index, std::size_t count)
+      : opt_(opt), input_(std::move(input)), index_(index), count_(count) {}
+
+  void send(RenderEvent ev) const {
+    if (!opt_.on_event) return;
+    ev.input = input_;
+    ev.input_index = index_;
+    ev.input_count = count_;
+    opt_.on_event(ev);
+  }
+  void progress(RenderEvent::Phase phase, double position_s, double duration_s) const {
+    RenderEvent ev;
+    ev.kind = RenderEvent::Kind::kProgress;
+    ev.phase = phase;
+    ev.position_s = position_s;
+    ev.duration_s = duration_s;
+    send(ev);
+  }
+  /// An analysis's progress in `phase` (the video is `duration_s` long), and the run's cancel.
+  AnalysisHooks hooks(RenderEvent::Phase phase, double duration_s) const {
+    AnalysisHooks h;
+    h.cancel = opt_.cancel;
+    if (opt_.on_event) {
+      h.on_progress = [this, phase, duration_s](double t) { progress(phase, t, duration_s); };
+    }
+    return h;
+  }
+
+ private:
+  const RenderOptions& opt_;
+  std::string input_;
+  std::size_t index_;
+  std::size_t count_;
+};
+
 // The moving window of a reframed fill rendition, in the chain's scaled picture. The video is
 // analysed once per window shape; when analysis fails the crop stays centred and says why.
 std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, const VideoPlan& v,
                                                       std::map<int, Result<ReframeTrack>>& cache,
+                                                      const AnalysisHooks& hooks,
                                                       RenditionResult& r) {
   const FrameGeometry& g = v.geometry;
   const double aspect = static_cast<double>(g.crop.width) / g.crop.height;
@@ -127,7 +172,7 @@ std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, 
   if (it == cache.end()) {
     const Result<FaceDetector>& faces = face_detector_once();
     Result<ReframeTrack> track =
-        faces ? analyse_reframe(input, aspect, *faces) : Result<ReframeTrack>(faces.error());
+        faces ? analyse_reframe(input, aspect, *faces, hooks) : Result<ReframeTrack>(faces.error());
     it = cache.emplace(key, std::move(track)).first;
   }
   if (!it->second) {
@@ -143,16 +188,8 @@ std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, 
   for (int left : t.left) {
     m->x.push_back(std::clamp(static_cast<int>(std::lround(left * scale)), 0, room));
   }
-  r.reframe = fmt::format(
-      "{} shots; faces in {} analysed frames; window moves at most {} px a "
-      "frame within a shot; {}",
-      t.shot_starts.size(), t.frames_with_faces, static_cast<int>(std::lround(t.max_step * scale)),
-      t.note);
+  r.reframe = reframe_summary(t, scale);
   return m;
-}
-
-void emit(const RenderOptions& opt, RenderEvent ev) {
-  if (opt.on_event) opt.on_event(ev);
 }
 
 RenditionResult rendition_of(const std::string& input, const Preset& preset) {
@@ -186,8 +223,8 @@ struct MediaJob {
 // Plans one video or sound rendition and decides whether it must be made (the manifest may
 // say it is up to date); a rendition that cannot be made fails here, alone.
 void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const std::string& stem,
-                          const RenderOptions& opt, const RenderManifest& manifest, MediaJob& job,
-                          InputReport& report) {
+                          const RenderOptions& opt, const RenderManifest& manifest,
+                          const InputEvents& events, MediaJob& job, InputReport& report) {
   RenditionResult r = rendition_of(report.input, preset);
   auto plan = plan_rendition(preset, facts, opt.overrides, stem);
   if (!plan) {
@@ -200,6 +237,7 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     return;
   }
   r.output = (fs::path(opt.out_dir) / plan->output_name).string();
+  if (plan->video) r.enlarged_from = plan->video->enlarged_from;
   if (!needs_making(media_fingerprint(*plan, report.input), manifest, opt.force, r)) {
     r.plan = std::move(*plan);
     report.renditions.push_back(std::move(r));
@@ -213,11 +251,30 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
   job.outputs.push_back(output_of(*plan, r.output));
   if (plan->video && plan->video->reframe) {
     job.outputs.back().video->moving_crop =
-        moving_crop_for(report.input, *plan->video, job.reframes, r);
+        moving_crop_for(report.input, *plan->video, job.reframes,
+                        events.hooks(RenderEvent::Phase::kReframe, facts.duration_s), r);
   }
   r.plan = std::move(*plan);
   job.rendition_of_output.push_back(report.renditions.size());
   report.renditions.push_back(std::move(r));
+}
+
+// What a made file is: its size, and its length and frame as a probe reads them back.
+MediaOutcome read_back(const std::string& path) {
+  MediaOutcome m;
+  std::error_code ec;
+  m.bytes = fs::file_size(path, ec);
+  if (ec) m.bytes = 0;
+  if (auto info = probe_av(path, InputLimits{}); info) {
+    m.duration_s = info->duration_s.value_or(0);
+    if (info->picture) {
+      const bool turned = info->picture->rotation == 90 || info->picture->rotation == 270;
+      m.width = turned ? info->picture->height : info->picture->width;
+      m.height = turned ? info->picture->width : info->picture->height;
+    }
+  }
+  if (m.duration_s > 0) m.bitrate_bps = static_cast<double>(m.bytes) * 8 / m.duration_s;
+  return m;
 }
 
 // One transcoded output: its facts, then checked and placed under its final name.
@@ -233,11 +290,12 @@ void commit_media_output(av::OutputOutcome& o, RenditionResult& r) {
     return;
   }
   commit_checked(o.file->temp_path(), r.plan->preset, FolderSync::kNow, r);
+  if (r.outcome == Outcome::kMade) r.media = read_back(r.output);
 }
 
 // One decode of the input makes every output of the job.
-void run_media_job(const SourceFacts& facts, const RenderOptions& opt, MediaJob& job,
-                   InputReport& report) {
+void run_media_job(const SourceFacts& facts, const RenderOptions& opt, const InputEvents& events,
+                   MediaJob& job, InputReport& report) {
   if (job.outputs.empty()) return;
   av::TranscodeOptions topt;
   topt.limits = opt.limits;
@@ -245,9 +303,13 @@ void run_media_job(const SourceFacts& facts, const RenderOptions& opt, MediaJob&
   // Seek a little before the earliest start: the trim filters cut exactly.
   topt.seek_s = std::max(0.0, job.seek - 1.0);
   topt.stop_s = job.to_end ? 0 : job.stop;
-  topt.on_progress = [&](double pos) {
-    RenderEvent ev{RenderEvent::Kind::kProgress, report.input, pos, facts.duration_s};
-    emit(opt, ev);
+  topt.cancel = opt.cancel;
+  // Progress runs to where the decode stops: the input's end, or the end of the longest trim.
+  const double until = job.to_end || (facts.duration_s > 0 && facts.duration_s < job.stop)
+                           ? facts.duration_s
+                           : job.stop;
+  topt.on_progress = [&events, until](double pos) {
+    events.progress(RenderEvent::Phase::kEncode, pos, until);
   };
   av::TranscodeResult t = av::transcode(report.input, job.outputs, topt);
   report.damaged = t.damaged;
@@ -261,10 +323,14 @@ void run_media_job(const SourceFacts& facts, const RenderOptions& opt, MediaJob&
 // Pictures come from a photo or a video's poster frame; sound has none.
 void render_pictures(const MediaInfo& info, const std::string& stem,
                      const std::vector<const Preset*>& pictures, const RenderOptions& opt,
-                     const RenderManifest& manifest, InputReport& report) {
+                     const RenderManifest& manifest, const InputEvents& events,
+                     InputReport& report) {
   if (pictures.empty()) return;
   if (info.kind == MediaKind::kPhoto || info.kind == MediaKind::kVideo) {
-    for (RenditionResult& r : render_images(report.input, info, stem, pictures, opt, manifest))
+    const AnalysisHooks hooks =
+        events.hooks(RenderEvent::Phase::kPoster, info.duration_s.value_or(0));
+    for (RenditionResult& r :
+         render_images(report.input, info, stem, pictures, opt, manifest, hooks))
       report.renditions.push_back(std::move(r));
     return;
   }
@@ -278,12 +344,13 @@ void render_pictures(const MediaInfo& info, const std::string& stem,
 
 // Every rendition of an input that could be read: pictures, then video and sound.
 void render_renditions(const MediaInfo& info, const std::string& stem, const RenderOptions& opt,
-                       const RenderManifest& manifest, InputReport& report) {
+                       const RenderManifest& manifest, const InputEvents& events,
+                       InputReport& report) {
   std::vector<const Preset*> pictures;
   std::vector<const Preset*> media;
   for (const Preset& p : opt.presets)
     (p.kind == PresetKind::kImage ? pictures : media).push_back(&p);
-  render_pictures(info, stem, pictures, opt, manifest, report);
+  render_pictures(info, stem, pictures, opt, manifest, events, report);
   if (info.kind == MediaKind::kPhoto) {
     for (const Preset* p : media) {
       add_failed(report, *p,
@@ -298,34 +365,60 @@ void render_renditions(const MediaInfo& info, const std::string& stem, const Ren
   const SourceFacts facts = facts_of(info);
   // Plan every rendition first: a rendition that cannot be made fails here, alone.
   MediaJob job;
-  for (const Preset* p : media) plan_media_rendition(*p, facts, stem, opt, manifest, job, report);
-  run_media_job(facts, opt, job, report);
+  for (const Preset* p : media)
+    plan_media_rendition(*p, facts, stem, opt, manifest, events, job, report);
+  run_media_job(facts, opt, events, job, report);
+}
+
+// The input's kind and how many presets take it; an error for what render cannot read.
+Result<MediaInfo> probe_input(const std::string& input, const RenderOptions& opt,
+                              InputReport& report) {
+  auto info = probe_file(input, opt.limits);
+  if (!info) return info.error();
+  report.kind = info->kind;
+  for (const Preset& p : opt.presets) report.presets_taking += preset_takes(p, *info) ? 1 : 0;
+  if (info->kind == MediaKind::kTelemetry) {
+    return make_error(ErrorCode::kUnsupported,
+                      "is drone telemetry, not media: it is read with the video of the same "
+                      "name beside it; give the video instead",
+                      input);
+  }
+  return info;
+}
+
+// Renditions cut short by a cancel are not results: they are counted and left out, so that
+// neither the lines nor the manifest take them for failures.
+void drop_interrupted(InputReport& report) {
+  const auto before = report.renditions.size();
+  std::erase_if(report.renditions, [](const RenditionResult& r) {
+    return r.outcome == Outcome::kFailed && r.error && r.error->code == ErrorCode::kCancelled;
+  });
+  report.interrupted = static_cast<int>(before - report.renditions.size());
 }
 
 InputReport render_one(const std::string& input, const std::string& stem, const RenderOptions& opt,
-                       const RenderManifest& manifest) {
+                       const RenderManifest& manifest, const InputEvents& events) {
   const auto started = Clock::now();
   InputReport report;
   report.input = input;
-  auto info = probe_file(input, opt.limits);
+  auto info = probe_input(input, opt, report);
+  RenderEvent start;
+  start.kind = RenderEvent::Kind::kInputStart;
+  if (info) start.duration_s = info->duration_s.value_or(0);
+  events.send(start);
   if (!info) {
     report.error = info.error();
-  } else if (info->kind == MediaKind::kTelemetry) {
-    report.error = make_error(ErrorCode::kUnsupported, "is drone telemetry, not media", input);
-  }
-  RenderEvent start{RenderEvent::Kind::kInputStart, input};
-  if (info) start.duration_s = info->duration_s.value_or(0);
-  emit(opt, start);
-  if (report.error) {
     for (const Preset& p : opt.presets) add_failed(report, p, *report.error);
     report.seconds = seconds_since(started);
     return report;
   }
-  render_renditions(*info, stem, opt, manifest, report);
+  render_renditions(*info, stem, opt, manifest, events, report);
+  drop_interrupted(report);
   for (const RenditionResult& r : report.renditions) {
-    RenderEvent ev{RenderEvent::Kind::kRendition, input};
+    RenderEvent ev;
+    ev.kind = RenderEvent::Kind::kRendition;
     ev.rendition = &r;
-    emit(opt, ev);
+    events.send(ev);
   }
   report.seconds = seconds_since(started);
   return report;
@@ -334,27 +427,33 @@ InputReport render_one(const std::string& input, const std::string& stem, const 
 // Renders one input (with its own focal point, when it has one and the run sets none) and
 // records what became of it in the manifest.
 InputReport render_and_record(const std::string& input, const std::string& stem,
-                              const RenderOptions& opt) {
+                              const RenderOptions& opt, const InputEvents& events) {
   const RenderManifest manifest = read_render_manifest(opt.out_dir);
   const auto focus = opt.input_focus.find(input);
   InputReport report;
   if (!opt.overrides.focus && focus != opt.input_focus.end()) {
     RenderOptions with_focus = opt;
     with_focus.overrides.focus = focus->second;
-    report = render_one(input, stem, with_focus, manifest);
+    report = render_one(input, stem, with_focus, manifest, events);
   } else {
-    report = render_one(input, stem, opt, manifest);
+    report = render_one(input, stem, opt, manifest, events);
   }
   if (auto st = record_in_render_manifest(opt.out_dir, report); !st && !report.error)
     report.error = st.error();
-  RenderEvent ev{RenderEvent::Kind::kInputDone, input};
+  RenderEvent ev;
+  ev.kind = RenderEvent::Kind::kInputDone;
   ev.report = &report;
-  emit(opt, ev);
+  events.send(ev);
   return report;
 }
 
 Status make_out_dir(const std::string& out_dir) {
   std::error_code ec;
+  if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "is a file, not a folder: outputs go into a folder (made when missing)",
+                      out_dir);
+  }
   fs::create_directories(out_dir, ec);
   if (ec || !fs::is_directory(out_dir)) {
     return make_error(ErrorCode::kIo,
@@ -365,11 +464,53 @@ Status make_out_dir(const std::string& out_dir) {
 
 }  // namespace
 
+bool preset_takes(const Preset& preset, const MediaInfo& input) {
+  const bool video = input.kind == MediaKind::kVideo && input.picture.has_value();
+  switch (preset.kind) {
+    case PresetKind::kImage:
+      return input.kind == MediaKind::kPhoto || video;
+    case PresetKind::kVideo:
+      return video;
+    case PresetKind::kAudio:
+      return (input.kind == MediaKind::kVideo || input.kind == MediaKind::kAudio) &&
+             input.audio.has_value();
+  }
+  return false;
+}
+
+std::string what_preset_takes(const Preset& preset) {
+  switch (preset.kind) {
+    case PresetKind::kImage:
+      return "photos (JPEG, PNG, WebP, HEIC) and videos (a frame chosen as poster)";
+    case PresetKind::kVideo:
+      return "videos";
+    case PresetKind::kAudio:
+      return "sound files and videos with sound";
+  }
+  return "nothing";
+}
+
+const char* phase_words(RenderEvent::Phase phase) {
+  switch (phase) {
+    case RenderEvent::Phase::kReframe:
+      return "analysing for reframing";
+    case RenderEvent::Phase::kPoster:
+      return "choosing a poster frame";
+    case RenderEvent::Phase::kEncode:
+      return "encoding";
+  }
+  return "working";
+}
+
 OutcomeCounts RenderResult::counts() const {
   OutcomeCounts counts;
   for (const InputReport& r : reports) {
-    for (const RenditionResult& x : r.renditions) counts.add(x.outcome);
-    if (r.renditions.empty() && r.error) counts.add(Outcome::kFailed);
+    bool failed = false;
+    for (const RenditionResult& x : r.renditions) {
+      counts.add(x.outcome);
+      failed = failed || x.outcome == Outcome::kFailed;
+    }
+    if (r.error && !failed) counts.add(Outcome::kFailed);
   }
   return counts;
 }
@@ -378,18 +519,22 @@ RenderResult render(const RenderRequest& request) {
   const RenderOptions& opt = request.options;
   RenderResult result;
   if (Status st = make_out_dir(opt.out_dir); !st) {
-    for (const std::string& in : request.inputs) {
-      InputReport r;
-      r.input = in;
-      r.error = st.error();
-      result.reports.push_back(std::move(r));
-    }
+    result.error = st.error();
     return result;
   }
   sweep_stale_parts(opt.out_dir);
   std::map<std::string, std::string> stems;
-  for (const std::string& input : request.inputs)
-    result.reports.push_back(render_and_record(input, unique_stem(input, stems), opt));
+  const std::size_t count = request.inputs.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (is_cancelled(opt.cancel)) {
+      result.inputs_not_started = count - i;
+      break;
+    }
+    const std::string& input = request.inputs[i];
+    const InputEvents events(opt, input, i, count);
+    result.reports.push_back(render_and_record(input, unique_stem(input, stems), opt, events));
+  }
+  result.interrupted = is_cancelled(opt.cancel);
   return result;
 }
 

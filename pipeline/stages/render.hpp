@@ -16,16 +16,19 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/focus_point.hpp"
 #include "pipeline/model/input_limits.hpp"
 #include "pipeline/model/loudness.hpp"
+#include "pipeline/model/media_info.hpp"
 #include "pipeline/model/outcome.hpp"
 #include "pipeline/model/preset.hpp"
 #include "pipeline/model/time_range.hpp"
 #include "pipeline/ops/smart_crop.hpp"
+#include "pipeline/run/cancel.hpp"
 #include "pipeline/stages/check.hpp"
 #include "pipeline/stages/render_plan.hpp"
 
@@ -49,6 +52,16 @@ struct ImageOutcome {
   bool gps_kept = false;
 };
 
+/// What a made video or sound file is, read back from it.
+struct MediaOutcome {
+  std::uint64_t bytes = 0;
+  double duration_s = 0;  ///< 0 when it could not be read back
+  int width = 0;          ///< the frame; 0 for sound
+  int height = 0;
+  /// Overall bits per second (file size over length); 0 when the length is unknown.
+  double bitrate_bps = 0;
+};
+
 /// What became of one rendition.
 struct RenditionResult {
   std::string input;
@@ -66,7 +79,10 @@ struct RenditionResult {
   std::int64_t video_frames = 0;
   std::string fingerprint;            ///< of the input and settings; equal means up to date
   std::optional<ImageOutcome> image;  ///< picture presets
-  std::string reframe;                ///< a reframed fill video: what the moving window followed
+  std::optional<MediaOutcome> media;  ///< a made video or sound file
+  /// Set when the output frame is larger than the source's (width, height): enlarged.
+  std::optional<std::pair<int, int>> enlarged_from;
+  std::string reframe;  ///< a reframed fill video: what the moving window followed
   /// What went wrong without stopping it, in plain words (face detection failed, so the crop
   /// or window was chosen without faces).
   std::vector<std::string> warnings;
@@ -75,7 +91,12 @@ struct RenditionResult {
 /// What became of one input.
 struct InputReport {
   std::string input;
-  std::optional<Error> error;  ///< the input could not be read at all
+  std::optional<Error> error;     ///< the input could not be read at all
+  std::optional<MediaKind> kind;  ///< what the probe found; empty when it could not be read
+  /// How many of the run's presets make something from an input of this kind (preset_takes).
+  int presets_taking = 0;
+  /// Renditions cut short by a cancel: removed, not in `renditions` nor in the manifest.
+  int interrupted = 0;
   std::vector<RenditionResult> renditions;
   std::vector<TimeRange> damaged;   ///< concealed damage in the input
   int branches = 0;                 ///< filter chains run for it (shared ones once)
@@ -86,10 +107,16 @@ struct InputReport {
 /// Something to show while rendering.
 struct RenderEvent {
   enum class Kind { kInputStart, kProgress, kRendition, kInputDone };
+  /// What a kProgress event measures: the reframing analysis, the poster frame's choice (both
+  /// decode the video at small size first) or the one decode that makes the outputs.
+  enum class Phase { kReframe, kPoster, kEncode };
   Kind kind = Kind::kProgress;
   std::string input;
   double position_s = 0;
-  double duration_s = 0;                       ///< 0 when unknown
+  double duration_s = 0;  ///< 0 when unknown
+  Phase phase = Phase::kEncode;
+  std::size_t input_index = 0;  ///< 0-based, of input_count
+  std::size_t input_count = 0;
   const RenditionResult* rendition = nullptr;  ///< kRendition
   const InputReport* report = nullptr;         ///< kInputDone
 };
@@ -105,6 +132,10 @@ struct RenderOptions {
   bool force = false;  ///< make outputs again even when the manifest says they are up to date
   InputLimits limits;
   std::function<void(const RenderEvent&)> on_event;
+  /// Checked between inputs and within them (decode, analysis, picture files): once set, what
+  /// is being made is abandoned (its temporary files removed), nothing else is started, and
+  /// only what was finished is recorded.
+  const CancelFlag* cancel = nullptr;
 };
 
 /// What to render: every input with every preset of the options.
@@ -115,12 +146,26 @@ struct RenderRequest {
 
 /// What became of a render request: one report per input, in the order given.
 struct RenderResult {
-  std::vector<InputReport> reports;
+  std::vector<InputReport> reports;  ///< the inputs started, in order
+  std::optional<Error> error;        ///< nothing could be rendered (the output folder)
+  bool interrupted = false;          ///< stopped by RenderOptions::cancel
+  std::size_t inputs_not_started = 0;
 
-  /// The renditions of every input by outcome; an input that failed before any rendition was
-  /// planned counts as one failure.
+  /// The renditions of every input by outcome; an input error that no failed rendition
+  /// carries (nothing was planned, or its manifest entry could not be written) counts as one
+  /// failure.
   OutcomeCounts counts() const;
 };
+
+/// True when `preset` makes something from `input`: a picture preset from a photo or a
+/// video's frame, a video preset from a video, a sound preset from anything with sound.
+bool preset_takes(const Preset& preset, const MediaInfo& input);
+/// What `preset` makes something from, in plain words ("photos (JPEG, PNG, WebP, HEIC) and
+/// videos (a poster frame)").
+std::string what_preset_takes(const Preset& preset);
+
+/// Plain words for a phase: "analysing for reframing", "choosing a poster frame", "encoding".
+const char* phase_words(RenderEvent::Phase phase);
 
 /// Renders each input with every preset. Never throws for bad input: each failure is in the
 /// report, and the other renditions and inputs go on. The manifest is updated after each

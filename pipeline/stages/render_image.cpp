@@ -16,6 +16,7 @@
 #include "codecs/image/picture_ops.hpp"
 #include "codecs/meta/exif_writer.hpp"
 #include "pipeline/ops/attention_map.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/render_commit.hpp"
 #include "pipeline/stages/render_fingerprint.hpp"
@@ -41,6 +42,7 @@ struct Shape {
   int out_width = 0;
   int out_height = 0;
   std::optional<CropChoice> crop;
+  std::optional<std::pair<int, int>> enlarged_from;  ///< the upright source, when enlarged
 };
 
 /// One file to write.
@@ -68,12 +70,12 @@ std::pair<int, int> keep_size(const ImageSpec& m, int w, int h, int variant_widt
   } else {
     const int long_side = std::max(w, h);
     const int short_side = std::min(w, h);
-    s = m.upscale ? 1e9 : 1.0;
+    s = m.enlarge == Enlarge::kToFrame ? 1e9 : 1.0;
     if (m.max_width > 0) s = std::min(s, static_cast<double>(m.max_width) / long_side);
     if (m.max_height > 0) s = std::min(s, static_cast<double>(m.max_height) / short_side);
     if (s > 1e8) s = 1.0;
   }
-  if (s > 1.0 && !m.upscale) return {0, 0};
+  if (s > 1.0 && m.enlarge != Enlarge::kToFrame) return {0, 0};
   return {even_at_least_2(w * s), std::max(1, static_cast<int>(std::lround(h * s)))};
 }
 
@@ -141,7 +143,8 @@ struct Source {
 
 /// The source picture: a photo decoded at the size the outputs need, or a video's poster frame.
 Result<Source> load_source(const std::string& input, const MediaInfo& info,
-                           const std::vector<const Preset*>& presets, const RenderOptions& opt) {
+                           const std::vector<const Preset*>& presets, const RenderOptions& opt,
+                           const AnalysisHooks& poster) {
   Source src;
   if (info.kind == MediaKind::kPhoto) {
     auto data = read_file_bytes(input, opt.limits.max_file_bytes);
@@ -162,7 +165,7 @@ Result<Source> load_source(const std::string& input, const MediaInfo& info,
   }
   const Result<FaceDetector>& faces = face_detector_once();
   if (!faces) return faces.error();
-  auto pick = pick_poster(input, *faces);
+  auto pick = pick_poster(input, *faces, poster);
   if (!pick) return pick.error();
   auto frame = av::decode_frame_at(input, pick->time_s);
   if (!frame) return frame.error();
@@ -259,6 +262,16 @@ CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile
   return guides;
 }
 
+// The source's size when a shape is larger than it (1% of rounding slack): the scale at
+// which the source covers the output, above 1.
+std::optional<std::pair<int, int>> enlarged_picture(const Shape& shape, UprightSize upright) {
+  if (shape.out_width <= 0 || upright.width <= 0 || upright.height <= 0) return std::nullopt;
+  const double s = std::max(static_cast<double>(shape.out_width) / upright.width,
+                            static_cast<double>(shape.out_height) / upright.height);
+  if (s <= 1.01) return std::nullopt;
+  return std::make_pair(upright.width, upright.height);
+}
+
 // The shape of one preset and width: a fill crop (smart crop) or a "keep" size.
 Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const CropGuides& guides,
                 UprightSize upright, const RenderOptions& opt) {
@@ -266,11 +279,16 @@ Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const C
   if (m.aspect != AspectMode::kFill) {
     std::tie(shape.out_width, shape.out_height) =
         keep_size(m, upright.width, upright.height, variant);
+    shape.enlarged_from = enlarged_picture(shape, upright);
     return shape;
   }
   shape.fill = true;
-  shape.out_width = m.width;
-  shape.out_height = m.height;
+  // A photo smaller than the frame keeps its scale unless the preset enlarges (to-frame).
+  const double k =
+      frame_scale(m.width, m.height, upright.width, upright.height, AspectMode::kFill, m.enlarge);
+  shape.out_width = std::clamp(static_cast<int>(std::lround(m.width * k)), 1, m.width);
+  shape.out_height = std::clamp(static_cast<int>(std::lround(m.height * k)), 1, m.height);
+  shape.enlarged_from = enlarged_picture(shape, upright);
   CropRequest req;
   req.width = picture.width;
   req.height = picture.height;
@@ -318,6 +336,7 @@ void make_picture_file(const OutputFile& f, const Shape& shape, const Picture& p
   out.poster_s = source.poster_s;
   out.poster_reason = source.poster_reason;
   out.gps_kept = preset.image->keep_gps;
+  r.enlarged_from = shape.enlarged_from;
   auto bytes = encode_within_limit(
       pixels, preset, f.format,
       build_output_exif(source.photo.exif, {preset.image->keep_gps}, out.width, out.height),
@@ -339,6 +358,7 @@ struct PictureWork {
   const std::vector<Shape>& shapes;
   const std::vector<OutputFile>& files;
   UprightSize upright;
+  const CancelFlag* cancel = nullptr;  ///< checked before each file
 };
 
 // One shape: crop and resize once, then every file (format) of it. Each file's result is
@@ -360,6 +380,11 @@ void make_shape(std::size_t i, const PictureWork& work, std::vector<RenditionRes
   for (const OutputFile& f : work.files) {
     if (f.shape != i) continue;
     RenditionResult& r = results[f.result];
+    if (is_cancelled(work.cancel)) {
+      r.outcome = Outcome::kFailed;
+      r.error = cancelled_error(r.output);
+      continue;
+    }
     if (shape.out_width > 0) {
       make_picture_file(f, shape, *pixels, work.source, r);
       continue;
@@ -393,11 +418,11 @@ const Result<FaceDetector>& face_detector_once() {
 std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
-                                           const RenderOptions& opt,
-                                           const RenderManifest& manifest) {
+                                           const RenderOptions& opt, const RenderManifest& manifest,
+                                           const AnalysisHooks& poster) {
   PictureJob job = plan_pictures(input, stem, presets, opt, manifest);
   if (job.files.empty()) return std::move(job.results);
-  auto source = load_source(input, info, presets_of(job.files), opt);
+  auto source = load_source(input, info, presets_of(job.files), opt, poster);
   if (!source) {
     for (const OutputFile& f : job.files) {
       job.results[f.result].outcome = Outcome::kFailed;
@@ -415,7 +440,7 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
       w.insert(w.end(), guides.warnings.begin(), guides.warnings.end());
   }
   const std::vector<Shape> shapes = plan_shapes(job.files, picture, guides, upright, opt);
-  const PictureWork work{*source, shapes, job.files, upright};
+  const PictureWork work{*source, shapes, job.files, upright, opt.cancel};
   // Each shape on a worker: crop, resize, then every format of it encoded, checked, placed.
   parallel_for(shapes.size(), default_threads(),
                [&](std::size_t i) { make_shape(i, work, job.results); });

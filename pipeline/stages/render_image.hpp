@@ -16,18 +16,20 @@
 #include "pipeline/model/media_info.hpp"
 #include "pipeline/stages/render.hpp"
 #include "pipeline/stages/render_manifest.hpp"
+#include "pipeline/stages/video_analysis.hpp"
 
 namespace saluran {
 
 /// Renders every picture preset in `presets` (kind image) from `input`, a photo or a video
 /// (`info` is its probe). One RenditionResult per output file; a preset with several widths
 /// or formats gives several. Outputs `manifest` records as up to date are not made again.
-/// Failures are per file; nothing throws.
+/// Failures are per file; nothing throws. `poster` reports the poster analysis of a video;
+/// `opt.cancel` stops the work (files not finished fail with ErrorCode::kCancelled).
 std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
-                                           const RenderOptions& opt,
-                                           const RenderManifest& manifest);
+                                           const RenderOptions& opt, const RenderManifest& manifest,
+                                           const AnalysisHooks& poster = {});
 
 /// The face detector, loaded once per process (its cascades take tens of milliseconds) and
 /// shared by every thread; an error when Debian's opencv-data cascades are missing.

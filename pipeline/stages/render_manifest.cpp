@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -81,7 +82,16 @@ nlohmann::json rendition_to_json(const RenditionResult& r) {
   }
   if (r.video_frames > 0) j["video_frames"] = r.video_frames;
   if (r.image) j["image"] = image_outcome_to_json(*r.image);
+  if (r.media) {
+    j["media"] = {{"bytes", r.media->bytes},
+                  {"duration_s", r.media->duration_s},
+                  {"width", r.media->width},
+                  {"height", r.media->height},
+                  {"bitrate_bps", std::llround(r.media->bitrate_bps)}};
+  }
   if (!r.reframe.empty()) j["reframe"] = r.reframe;
+  if (r.enlarged_from)
+    j["enlarged_from"] = {{"width", r.enlarged_from->first}, {"height", r.enlarged_from->second}};
   if (!r.warnings.empty()) j["warnings"] = r.warnings;
   if (r.check) j["check"] = to_json(*r.check);
   if (r.source_loudness) {
@@ -109,6 +119,8 @@ nlohmann::json input_report_to_json(const InputReport& r) {
                       {"branches", r.branches},
                       {"decoded_frames", r.decoded_frames},
                       {"seconds", r.seconds}};
+  if (r.kind) j["kind"] = media_kind_name(*r.kind);
+  if (r.interrupted > 0) j["interrupted"] = r.interrupted;
   if (r.error) j["error"] = to_json(*r.error);
   return j;
 }
@@ -157,6 +169,12 @@ std::string key_of(const std::string& output_path) {
   return fs::path(output_path).filename().string();
 }
 
+// A rendition is recorded under its output's file name; one that failed before it had an
+// output (its input could not be read) under its input and preset, so no failure hides another.
+std::string key_of(const RenditionResult& r) {
+  return r.output.empty() ? no_output_key(r.input, r.preset) : key_of(r.output);
+}
+
 }  // namespace
 
 const ManifestEntry* RenderManifest::find(const std::string& output_path) const {
@@ -198,9 +216,15 @@ ManifestEntry manifest_entry(const RenditionResult& r, const std::vector<TimeRan
   return entry_from_json(std::move(j));
 }
 
+std::string no_output_key(const std::string& input, const std::string& preset) {
+  return fmt::format("{} ({})", input, preset);
+}
+
 void merge_report(RenderManifest& manifest, const InputReport& report) {
   for (const RenditionResult& r : report.renditions) {
-    const std::string key = key_of(r.output);
+    // An input read this time is no longer one that could not be read.
+    if (!r.output.empty()) manifest.outputs.erase(no_output_key(r.input, r.preset));
+    const std::string key = key_of(r);
     const auto existing = manifest.outputs.find(key);
     // Up to date: the entry that made it stays as it is (it says when and how it was made).
     if (r.outcome == Outcome::kUpToDate && existing != manifest.outputs.end()) continue;

@@ -58,11 +58,16 @@ bool is_up_to_date(const RenderManifest& manifest, const std::string& output_pat
 bool needs_making(Result<std::string> fingerprint, const RenderManifest& manifest, bool force,
                   RenditionResult& r);
 
+/// The manifest key of a rendition that has no output name (its input could not be read):
+/// "INPUT (PRESET)". Every other rendition is recorded under its output's file name.
+std::string no_output_key(const std::string& input, const std::string& preset);
+
 /// The manifest entry of one rendition, with the input's concealed damage.
 ManifestEntry manifest_entry(const RenditionResult& r, const std::vector<TimeRange>& damaged);
 /// Merges `report`'s renditions into `manifest`: an up-to-date output keeps the entry that
 /// made it; a failure over a good output keeps that output's entry and adds "last_failure";
-/// anything else replaces the entry of its name.
+/// anything else replaces the entry of its name (no_output_key when it has no output, an
+/// entry removed once the same input and preset have an output).
 void merge_report(RenderManifest& manifest, const InputReport& report);
 
 /// Reads the manifest of `out_dir`; an empty one when there is none (or it is unreadable,

@@ -118,6 +118,18 @@ std::string audio_filter(const AudioPlan& a, const SourceFacts& src, const Rendi
   return chain;
 }
 
+BitrateFacts bitrate_facts(const VideoPlan& v, const SourceFacts& src) {
+  BitrateFacts f;
+  f.out_width = v.geometry.out_width;
+  f.out_height = v.geometry.out_height;
+  f.fps = v.rate.value();
+  upright_display_size(src.picture, f.source_width, f.source_height);
+  f.source_kbps = src.video_kbps;
+  f.source_efficient =
+      src.video_codec == "hevc" || src.video_codec == "vp9" || src.video_codec == "av1";
+  return f;
+}
+
 }  // namespace
 
 std::string audio_encoder_name(const std::string& codec) {
@@ -173,8 +185,8 @@ Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& so
     VideoPlan v;
     v.geometry = plan_geometry(spec, source.picture, overrides.focus.value_or(FocusPoint{}));
     v.rate = plan_frame_rate(spec, source.fps, source.variable_rate);
-    v.bitrate_kbps =
-        plan_bitrate_kbps(spec, v.geometry.out_width, v.geometry.out_height, v.rate.value());
+    v.enlarged_from = enlarged_from(v.geometry, source.picture);
+    v.bitrate_kbps = plan_bitrate_kbps(spec, bitrate_facts(v, source));
     v.max_bitrate_kbps = spec.max_bitrate_kbps;
     v.gop_frames = plan_gop_frames(spec, v.rate);
     v.tone_map = spec.sdr && !source.hdr.empty();

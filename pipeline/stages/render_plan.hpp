@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/preset.hpp"
@@ -26,6 +27,8 @@ struct SourceFacts {
   bool interlaced = false;
   std::string hdr;  ///< "hlg", "pq" or empty
   int bit_depth = 8;
+  std::optional<int> video_kbps;  ///< the picture's bitrate (else the file's), when known
+  std::string video_codec;        ///< "h264", "hevc", ...
   bool has_audio = false;
   int audio_channels = 0;
   int sample_rate = 0;
@@ -50,7 +53,9 @@ struct VideoPlan {
   int gop_frames = 1;
   bool tone_map = false;  ///< HLG/PQ made SDR BT.709
   bool reframe = false;   ///< fill crop whose window follows the content (crop@reframe)
-  std::string filter;     ///< libavfilter chain from the decoded frame to the encoder's input
+  /// The source's upright width and height when the picture is enlarged (Enlarge::kToFrame).
+  std::optional<std::pair<int, int>> enlarged_from;
+  std::string filter;  ///< libavfilter chain from the decoded frame to the encoder's input
 };
 
 /// The audio half of a plan.

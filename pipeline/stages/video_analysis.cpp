@@ -159,6 +159,13 @@ struct FaceWarnings {
   }
 };
 
+/// Reports the time of a decoded frame; false when the analysis is to stop (cancelled).
+bool go_on(const AnalysisHooks& hooks, double time_s) {
+  if (is_cancelled(hooks.cancel)) return false;
+  if (hooks.on_progress) hooks.on_progress(time_s);
+  return true;
+}
+
 /// The one decode of analyse_reframe: per frame its signature (for the shots), its time and
 /// what was found on it.
 struct ReframeSamples {
@@ -172,9 +179,11 @@ struct ReframeSamples {
 
 /// Decodes `path` at analysis size, looking for faces on every kFaceStep-th frame and, where
 /// there are none, for the attention centre.
-Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDetector& faces) {
+Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDetector& faces,
+                                          const AnalysisHooks& hooks) {
   ReframeSamples out;
   auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
+    if (!go_on(hooks, f.time_s)) return false;
     out.source_width = f.source_width;
     out.source_height = f.source_height;
     out.signatures.push_back(frame_signature(f.picture));
@@ -192,6 +201,7 @@ Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDet
     return true;
   });
   if (!st) return st.error();
+  if (is_cancelled(hooks.cancel)) return cancelled_error(path);
   return out;
 }
 
@@ -260,13 +270,19 @@ std::string reframe_note(const ReframeTrack& track, int shots_on_faces) {
 
 }  // namespace
 
+std::string reframe_summary(const ReframeTrack& track, double scale) {
+  return fmt::format(
+      "{}; faces in {} analysed frames; the window moves at most {} px a frame within a shot",
+      track.note, track.frames_with_faces, static_cast<int>(std::lround(track.max_step * scale)));
+}
+
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
-                                     const FaceDetector& faces) {
+                                     const FaceDetector& faces, const AnalysisHooks& hooks) {
   if (!(aspect > 0.1 && aspect < 10))
     return make_error(
         ErrorCode::kInvalidArgument,
         fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
-  auto samples = sample_for_reframe(path, faces);
+  auto samples = sample_for_reframe(path, faces, hooks);
   if (!samples) return samples.error();
 
   ReframeTrack track;
@@ -297,7 +313,8 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
   return track;
 }
 
-Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces) {
+Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces,
+                               const AnalysisHooks& hooks) {
   std::vector<FrameSignature> signatures;
   std::vector<double> times;
   std::vector<PosterCandidate> candidates;
@@ -305,6 +322,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
   double next_time = -1;
   FaceWarnings face_warnings;
   auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
+    if (!go_on(hooks, f.time_s)) return false;
     signatures.push_back(frame_signature(f.picture));
     times.push_back(f.time_s);
     if (next_time < 0) next_time = f.time_s;
@@ -324,6 +342,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
     return true;
   });
   if (!st) return st.error();
+  if (is_cancelled(hooks.cancel)) return cancelled_error(path);
   if (candidates.empty())
     return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", path);
 

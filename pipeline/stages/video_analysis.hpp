@@ -8,13 +8,23 @@
 //   auto poster = pick_poster("talk.mp4", *detector);        // poster->time_s, poster->reason
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "codecs/image/face_detector.hpp"
 #include "pipeline/model/error.hpp"
+#include "pipeline/run/cancel.hpp"
 
 namespace saluran {
+
+/// What an analysis reports while it decodes, and how it is stopped early.
+struct AnalysisHooks {
+  /// Called for decoded frames with their time in seconds (often: the caller throttles).
+  std::function<void(double time_s)> on_progress;
+  /// Checked on every frame: once set the analysis stops with ErrorCode::kCancelled.
+  const CancelFlag* cancel = nullptr;
+};
 
 /// The crop window of a reframed video, frame by frame.
 struct ReframeTrack {
@@ -31,6 +41,13 @@ struct ReframeTrack {
   std::vector<std::string> warnings;     ///< face detection failures, summed up
 };
 
+/// The reframing of a rendition in one line, for the manifest: the track's note (shots and
+/// what the window follows), then faces and the speed limit at the rendition's size (`scale`
+/// from the analysed frame to the output's scaled picture), e.g. "4 shots; the window follows
+/// faces in 3 and the most eye-catching area in the rest; faces in 81 analysed frames; the
+/// window moves at most 12 px a frame within a shot".
+std::string reframe_summary(const ReframeTrack& track, double scale);
+
 /// One decode at analysis size (long edge 480): per-frame signatures give the shots; faces are
 /// looked for every 3rd frame and linked into tracks per shot (link_face_tracks: a face missed
 /// for up to 2 s is still there, one seen only once is not), and in a shot without faces the
@@ -41,7 +58,7 @@ struct ReframeTrack {
 /// `aspect` is the target width/height (9/16 or 4/5); the window is full height.
 /// Errors name the file.
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
-                                     const FaceDetector& faces);
+                                     const FaceDetector& faces, const AnalysisHooks& hooks = {});
 
 /// The chosen poster frame.
 struct PosterPick {
@@ -53,6 +70,7 @@ struct PosterPick {
 /// Decodes once at analysis size, measures a candidate about every half second (exposure,
 /// sharpness, change against nearby frames, nearness to a cut, faces) and picks one with
 /// choose_poster. Errors name the file.
-Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces);
+Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces,
+                               const AnalysisHooks& hooks = {});
 
 }  // namespace saluran

@@ -14,6 +14,7 @@
 
 #include "codecs/audio/loudness_meter.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
+#include "tests/support/media_tree.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -130,6 +131,73 @@ TEST(CliCheck, MissingFileIsOneErrorLineAndExitsOne) {
   const auto r = run_cli(dir, "check " + shell_quote(missing) + " --preset youtube 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("error: " + missing + ": "), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, ErrorLinesArePlainAndNameTheFileOnce) {
+  test::TempDir dir("cli-check");
+  const std::string missing = dir / "C0001.mp4";
+  const std::string empty = dir / "empty.mp4";
+  test::write_text(empty, "");
+  const auto r = run_cli(
+      dir, "check " + shell_quote(missing) + " " + shell_quote(empty) + " --preset youtube 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "error: " + missing + ": cannot open: no such file or folder\n" +
+                       "error: " + empty + ": the file is empty\n");
+}
+
+TEST(CliCheck, APictureForAVideoPresetFailsItsContainerRule) {
+  SKIP_WITHOUT_CORPUS();
+  test::TempDir dir("cli-check");
+  const std::string photo = test::corpus("camera/DSCN0010.jpg");
+  const auto r = run_cli(dir, "check " + shell_quote(photo) + " --preset youtube 2>&1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL container  expected MP4 (ISO base media, not QuickTime), found a "
+                       "jpeg picture\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("error:"), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, PictureLimitsInWordsWithoutTheUnlimitedSide) {
+  SKIP_WITHOUT_CORPUS();
+  test::TempDir dir("cli-check");
+  const std::string photo = shell_quote(test::corpus("camera/DSCN0010.jpg"));
+  auto r = run_cli(dir, "check " + photo + " --preset instagram-feed-4x5 2>&1");
+  EXPECT_NE(r.out.find("image.limits       expected long side at most 1440, found 640x480"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("expected at most 8.0 MB (8000000 bytes), found 161.7 kB (161713 bytes)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("expected 0.80..1.91 (width / height), found 1.33"), std::string::npos)
+      << r.out;
+  r = run_cli(dir, "check " + photo + " --preset x-photo 2>&1");
+  EXPECT_NE(r.out.find("expected long side at most 4096, short side at most 4096, found 640x480"),
+            std::string::npos)
+      << r.out;
+  r = run_cli(dir, "check " + photo + " --preset web 2>&1");
+  EXPECT_NE(r.out.find("image.size         expected any size, found 640x480"), std::string::npos)
+      << r.out;
+  for (const char* preset : {"instagram-feed-4x5", "x-photo", "web", "facebook-photo"}) {
+    r = run_cli(dir, "check " + photo + " --preset " + preset + " 2>&1");
+    EXPECT_EQ(r.out.find("any,"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("x0"), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliCheck, LengthsUnderASecondInMilliseconds) {
+  SKIP_WITHOUT_CORPUS();
+  test::TempDir dir("cli-check");
+  const std::string clip = shell_quote(test::corpus("phone/video_rotation_90.mp4"));
+  const auto r = run_cli(dir, "check " + clip + " --preset youtube-shorts 2>&1");
+  EXPECT_NE(r.out.find("duration             expected at most 180 s, found 42 ms"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("found longest keyframe interval 42 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected a keyframe at least every 500 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(", found 1.5 kB (1541 bytes)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("0.0 MB"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("0.0s"), std::string::npos) << r.out;
 }
 
 class CliCheckPreset : public ::testing::TestWithParam<const char*> {};

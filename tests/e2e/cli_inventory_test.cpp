@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -228,7 +229,8 @@ TEST_F(CliInventory, TableHasOneRowPerAssetAndATotal) {
   EXPECT_TRUE(contains(r.out, "LIBRARY PATH")) << r.out;
   EXPECT_TRUE(contains(r.out, "2024/05-01/DJI-FC3411/DJI_0001.MP4")) << r.out;
   EXPECT_TRUE(contains(r.out, "4000x3000 1:16")) << r.out;  // upright size and length
-  EXPECT_TRUE(contains(r.out, "DJI FC3411 (drone)")) << r.out;
+  // A DJI camera code is shown with the drone's product name.
+  EXPECT_TRUE(contains(r.out, "DJI Air 2S FC3411 (drone)")) << r.out;
   EXPECT_TRUE(contains(r.out, "-6.59710,106.80600")) << r.out;
   EXPECT_TRUE(contains(r.out, "2 (1 dup)")) << r.out;
   EXPECT_TRUE(contains(r.out, "video+1")) << r.out;  // one sidecar
@@ -343,11 +345,13 @@ TEST_F(CliInventory, SummaryByDayDeviceClassAndKind) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "DAY")) << r.out;
   EXPECT_TRUE(contains(r.out, "2024-05-01  camera   photo  1      2.0 MB")) << r.out;
-  EXPECT_TRUE(contains(r.out, "unknown     unknown  audio  1      4.0 MB")) << r.out;
+  EXPECT_TRUE(contains(r.out, "undated     unknown  audio  1      4.0 MB")) << r.out;
   EXPECT_TRUE(contains(r.out, "by kind:          audio 1 (4.0 MB), photo 4 (16.0 MB), video 1"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "by device class:  camera 2 (8.0 MB), drone 2 (6.0 MB)")) << r.out;
-  EXPECT_TRUE(contains(r.out, "total: 6 files, 21.0 MB, over 5 days")) << r.out;
+  // Undated files are counted apart, not as a day.
+  EXPECT_TRUE(contains(r.out, "total: 6 files, 21.0 MB, over 4 days, and 1 undated file (4.0 MB)"))
+      << r.out;
 
   r = inventory("--summary --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -364,6 +368,9 @@ TEST_F(CliInventory, SummaryByDayDeviceClassAndKind) {
   EXPECT_EQ(j["totals"]["by_kind"]["photo"]["count"], 4);
   EXPECT_EQ(j["totals"]["by_device_class"]["drone"]["count"], 2);
   EXPECT_EQ(j["totals"]["by_day"]["2024-05-01"]["count"], 2);
+  EXPECT_FALSE(j["totals"]["by_day"].contains("unknown"));
+  EXPECT_EQ(j["totals"]["by_day"].size(), 4u);
+  EXPECT_EQ(j["totals"]["undated"], (nlohmann::json{{"count", 1}, {"bytes", 4'000'000}}));
 
   r = inventory("--summary --csv --device-class drone");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -412,11 +419,51 @@ TEST_F(CliInventory, RejectedWithReasons) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["rejected"].size(), 1u);
-  EXPECT_EQ(j["rejected"][0],
-            (nlohmann::json{{"run", 2},
-                            {"path", "/media/usb/bomb.avif"},
-                            {"code", "limit_exceeded"},
-                            {"reason", "17000x17000 is beyond 16384 px a side"}}));
+  EXPECT_EQ(j["rejected"][0], (nlohmann::json{{"run", 2},
+                                              {"path", "/media/usb/bomb.avif"},
+                                              {"code", "limit_exceeded"},
+                                              {"reason", "17000x17000 is beyond 16384 px a side"},
+                                              {"runs", 1}}));
+}
+
+TEST(CliInventoryDevices, MakeOnceAndDjiDronesByProductName) {
+  TempLibrary lib;
+  {
+    Result<Catalog> c = Catalog::open(catalog_path(lib.library()));
+    ASSERT_TRUE(c.ok()) << c.error().to_string();
+    const std::int64_t run = *c->begin_run("budi", {"/media/card"});
+    int n = 0;
+    for (const auto& [file, make, model, device_class] :
+         {std::tuple{"a/DJI_0001.JPG", "DJI", "FC3170", DeviceClass::kDrone},
+          std::tuple{"a/DJI_0002.JPG", "DJI", "FC3411", DeviceClass::kDrone},
+          std::tuple{"a/IMG_0001.JPG", "Canon", "Canon PowerShot S40", DeviceClass::kCamera},
+          std::tuple{"a/DSC_0001.JPG", "NIKON CORPORATION", "NIKON D70", DeviceClass::kCamera},
+          std::tuple{"a/DSCN0001.JPG", "NIKON", "COOLPIX P6000", DeviceClass::kCamera}}) {
+      const Asset a = make_asset(++n, MediaKind::kPhoto, file, "2024-05-01T10:00:00", make, model,
+                                 device_class);
+      ASSERT_TRUE(c->add_asset(a, source_of(a), run).ok());
+    }
+  }
+  const std::string inventory =
+      cli_path() + " inventory --library " + shell_quote(lib.library()) + " ";
+  auto r = run_command(inventory + "2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "  Canon PowerShot S40 (camera)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  NIKON D70 (camera)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  NIKON COOLPIX P6000 (camera)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  DJI Mavic Air 2 FC3170 (drone)")) << r.out;
+  EXPECT_FALSE(contains(r.out, "Canon Canon")) << r.out;
+  // The --help example: a DJI Mavic by its product name, though the file says FC3170.
+  r = run_command(inventory + "--device mavic 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "DJI_0001.JPG")) << r.out;
+  EXPECT_FALSE(contains(r.out, "DJI_0002.JPG")) << r.out;  // an Air 2S
+  EXPECT_TRUE(contains(r.out, "1 asset,")) << r.out;
+  r = run_command(inventory + "--device 'air 2s' 2>&1");
+  EXPECT_TRUE(contains(r.out, "DJI_0002.JPG")) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 asset,")) << r.out;
+  r = run_command(inventory + "--device dji 2>&1");
+  EXPECT_TRUE(contains(r.out, "2 assets,")) << r.out;
 }
 
 TEST_F(CliInventory, BadArgumentsAreUsageErrorsNamingTheOption) {

@@ -91,6 +91,49 @@ TEST_F(CliPresets, ShowPrintsTheResolvedPresetAsToml) {
   EXPECT_EQ(v.exit_code, 0) << v.out;
 }
 
+TEST_F(CliPresets, ShowPrintsAPicturePresetsImageSection) {
+  for (const char* name : {"instagram-feed-4x5", "web", "x-photo", "facebook-photo"}) {
+    const auto r = run_command(presets(std::string("show ") + name));
+    EXPECT_EQ(r.exit_code, 0) << name;
+    EXPECT_NE(r.out.find("\n[image]\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nquality = "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nformats = [\""), std::string::npos) << r.out;
+    // Shown resolved, it is a valid preset file of the same kind.
+    const std::string copy = dir_ / (std::string(name) + "-copy.toml");
+    test::write_text(copy, r.out);
+    const auto v = run_command(presets("validate " + shell_quote(copy)));
+    EXPECT_EQ(v.exit_code, 0) << v.out;
+  }
+  const auto feed = run_command(presets("show instagram-feed-4x5"));
+  EXPECT_NE(feed.out.find("[image]\nwidth = 1080\nheight = 1350\n"), std::string::npos) << feed.out;
+  EXPECT_NE(feed.out.find("aspect = \"fill\"\nformats = [\"jpeg\"]\n"), std::string::npos)
+      << feed.out;
+  EXPECT_NE(feed.out.find("quality = 90\nmin_quality = 60\n"), std::string::npos) << feed.out;
+  EXPECT_NE(feed.out.find("[limits]\n"), std::string::npos) << feed.out;
+  EXPECT_NE(feed.out.find("max_file_bytes = 8000000\n"), std::string::npos) << feed.out;
+  const auto web = run_command(presets("show web"));
+  EXPECT_NE(web.out.find("widths = [480, 960, 1440, 2048]\n"), std::string::npos) << web.out;
+  EXPECT_NE(web.out.find("formats = [\"jpeg\", \"webp\"]\n"), std::string::npos) << web.out;
+}
+
+TEST_F(CliPresets, ListShowsEachPicturesFrame) {
+  const auto r = run_command(presets("list"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto row = [&](const std::string& name) {
+    const std::size_t at = r.out.find("\n" + name + " ");
+    return at == std::string::npos ? std::string()
+                                   : r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_NE(row("instagram-feed-4x5").find(" 1080x1350 fill "), std::string::npos) << r.out;
+  EXPECT_NE(row("web").find(" w 480..2048 "), std::string::npos) << r.out;
+  EXPECT_NE(row("x-photo").find(" within 4096x4096 "), std::string::npos) << r.out;
+  EXPECT_NE(row("youtube-thumbnail").find(" 1280x720 fill "), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(run_command(presets("list --json")).out);
+  for (const auto& p : j["presets"]) {
+    EXPECT_FALSE(p["frame"].get<std::string>().empty()) << p["name"];
+  }
+}
+
 TEST_F(CliPresets, ShowAsJson) {
   const auto r = run_command(presets("show radio-clip --json"));
   EXPECT_EQ(r.exit_code, 0);

@@ -15,7 +15,8 @@ namespace {
 constexpr ErrorCode kAllCodes[] = {ErrorCode::kInvalidArgument, ErrorCode::kNotFound,
                                    ErrorCode::kPermission,      ErrorCode::kIo,
                                    ErrorCode::kUnsupported,     ErrorCode::kCorrupt,
-                                   ErrorCode::kLimitExceeded,   ErrorCode::kExternal};
+                                   ErrorCode::kLimitExceeded,   ErrorCode::kExternal,
+                                   ErrorCode::kCancelled};
 
 Result<int> half_of(int v) {
   if (v % 2 != 0) return make_error(ErrorCode::kInvalidArgument, "odd number", "", "half_of");
@@ -208,6 +209,7 @@ TEST(ErrorCodeName, EveryCode) {
   EXPECT_EQ(error_code_name(ErrorCode::kCorrupt), "corrupt");
   EXPECT_EQ(error_code_name(ErrorCode::kLimitExceeded), "limit_exceeded");
   EXPECT_EQ(error_code_name(ErrorCode::kExternal), "external");
+  EXPECT_EQ(error_code_name(ErrorCode::kCancelled), "cancelled");
 }
 
 TEST(ErrorCodeName, NamesAreUniqueLowerCaseIdentifiers) {

@@ -81,6 +81,8 @@ TEST(PresetNames, EnumsHaveTheirFileNames) {
   EXPECT_STREQ(aspect_mode_name(AspectMode::kBlurPad), "blur-pad");
   EXPECT_STREQ(too_long_name(TooLong::kError), "error");
   EXPECT_STREQ(too_long_name(TooLong::kTrim), "trim");
+  EXPECT_STREQ(enlarge_name(Enlarge::kNever), "never");
+  EXPECT_STREQ(enlarge_name(Enlarge::kToFrame), "to-frame");
 }
 
 // --- reading -------------------------------------------------------------------------------------
@@ -200,6 +202,27 @@ TEST(PresetParse, EnumStringsListAllowedValues) {
                   "(allowed: \"aac\", \"mp3\", \"pcm_s16le\")");
   EXPECT_CONTAINS(error_of("[limits]\ntoo_long = \"cut\"\n"),
                   "limits.too_long = \"cut\" is not allowed (allowed: \"error\", \"trim\")");
+  EXPECT_CONTAINS(error_of("[video]\nenlarge = \"always\"\n"),
+                  "presets/x.toml: video.enlarge = \"always\" is not allowed (allowed: \"never\", "
+                  "\"to-frame\")");
+  EXPECT_CONTAINS(error_of("kind = \"image\"\n[image]\nenlarge = true\n"),
+                  "image.enlarge must be a string");
+  // The old boolean key is gone: it names the new one among the allowed keys.
+  EXPECT_CONTAINS(error_of("kind = \"image\"\n[image]\nupscale = true\n"), "enlarge");
+}
+
+TEST(PresetParse, EnlargeIsNeverUnlessThePresetSaysToFrame) {
+  Result<Preset> p = parse(kMinimalVideo);
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_EQ(p->video->enlarge, Enlarge::kNever);
+  std::string text = kMinimalVideo;
+  text.insert(text.find("bitrate_kbps"), "enlarge = \"to-frame\"\n");
+  p = parse(text);
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_EQ(p->video->enlarge, Enlarge::kToFrame);
+  p = parse("kind = \"image\"\n[image]\nenlarge = \"to-frame\"\n");
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_EQ(p->image->enlarge, Enlarge::kToFrame);
 }
 
 TEST(PresetParse, SyntaxErrorGivesLineAndColumn) {
@@ -536,6 +559,8 @@ TEST_F(BuiltinPresets, Facebook) {
   EXPECT_EQ(r.video->aspect, AspectMode::kBlurPad);
   EXPECT_EQ(r.video->fps, 30);
   EXPECT_EQ(r.video->bitrate_kbps, 8000);
+  EXPECT_EQ(r.video->enlarge, Enlarge::kToFrame);  // "minimum 540 x 960"
+  EXPECT_EQ(v.video->enlarge, Enlarge::kNever);
   EXPECT_DOUBLE_EQ(r.limits.min_duration_s, 3);
   EXPECT_DOUBLE_EQ(r.limits.max_duration_s, 90);
   EXPECT_EQ(r.limits.too_long, TooLong::kTrim);
@@ -565,6 +590,8 @@ TEST_F(BuiltinPresets, Instagram) {
   EXPECT_EQ(f.video->width, 1080);
   EXPECT_EQ(f.video->height, 1350);
   EXPECT_EQ(f.video->aspect, AspectMode::kFill);
+  EXPECT_EQ(f.video->enlarge, Enlarge::kNever);
+  EXPECT_EQ(r.video->enlarge, Enlarge::kNever);
   EXPECT_EQ(f.video->max_bitrate_kbps, 25000);
   EXPECT_EQ(f.audio->bitrate_kbps, 128);
 }
@@ -650,7 +677,12 @@ TEST_F(BuiltinPresets, Pictures) {
     const Preset p = get(name);
     EXPECT_EQ(p.image->aspect, AspectMode::kFill) << name;
     EXPECT_EQ(std::make_pair(p.image->width, p.image->height), size) << name;
+    // Only our own card size (web-thumb) is not a channel's required size.
+    EXPECT_EQ(p.image->enlarge,
+              std::string(name) == "web-thumb" ? Enlarge::kNever : Enlarge::kToFrame)
+        << name;
   }
+  EXPECT_EQ(ig.image->enlarge, Enlarge::kToFrame);
   EXPECT_EQ(get("youtube-thumbnail").limits.max_file_bytes, 2000000u);
   const Preset fb = get("facebook-photo");
   EXPECT_EQ(fb.image->max_width, 2048);
@@ -705,7 +737,8 @@ TEST_F(BuiltinPresets, JsonHasEveryFieldWithEnumNames) {
   EXPECT_EQ(j["limits"]["too_long"], "trim");
   EXPECT_EQ(j["limits"]["max_file_bytes"], 274877906944u);
   EXPECT_EQ(j["trim"]["fade_out_s"], 0);
-  EXPECT_EQ(j["video"].size(), 19u);  // every VideoSpec member
+  EXPECT_EQ(j["video"]["enlarge"], "never");
+  EXPECT_EQ(j["video"].size(), 20u);  // every VideoSpec member
   EXPECT_EQ(j["audio"].size(), 8u);
   EXPECT_EQ(j["limits"].size(), 8u);
   EXPECT_EQ(j["trim"].size(), 4u);

@@ -125,6 +125,9 @@ class CheckStage : public ::testing::Test {
     // scenecut off: an open GOP's recovery-point I-frames then fall exactly every 15 frames.
     variants["open_gop"].x264_params = "open_gop=1:scenecut=0";
     variants["wrong_size"].size = "352x288";
+    // A source smaller than the 320x240 frame, kept at its scale (enlarge = "never").
+    variants["smaller"].size = "160x120";
+    variants["smaller_square"].size = "120x120";
     // 4:4:4 cannot be High profile: x264 writes High 4:4:4 Predictive, so two rules fail.
     variants["yuv444p"].pix_fmt = "yuv444p";
     variants["yuv444p"].profile = "";
@@ -253,6 +256,18 @@ TEST_F(CheckStage, OpenGopFailsClosedGop) {
 
 TEST_F(CheckStage, WrongSizeFailsSize) {
   EXPECT_EQ(failures_of("wrong_size"), std::set<std::string>{"video.size"});
+}
+
+TEST_F(CheckStage, ASmallerFrameOfTheSameShapePassesUnlessThePresetEnlarges) {
+  EXPECT_EQ(failures_of("smaller"), std::set<std::string>{});
+  EXPECT_EQ(failures_of("smaller_square"), std::set<std::string>{"video.size"});
+  Preset p = video_preset();
+  p.video->enlarge = Enlarge::kToFrame;  // the channel requires the frame: exactly 320x240
+  EXPECT_EQ(failures_of("smaller", p), std::set<std::string>{"video.size"});
+  EXPECT_EQ(failures_of("good", p), std::set<std::string>{});
+  const auto r = check_output(file("smaller"), video_preset());
+  EXPECT_TRUE(rule(*r, "video.size")->expected.starts_with("320x240 or smaller in its shape"))
+      << rule(*r, "video.size")->expected;
 }
 
 TEST_F(CheckStage, Yuv444FailsPixelFormatAndProfile) {

@@ -69,6 +69,21 @@ TEST(ComposeCaption, TooManyHashtagsAndByteLimits) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST(RenditionFile, NamedAsRenderNamesIt) {
+  auto presets = PresetCatalog::load("/nonexistent-saluran-presets");
+  ASSERT_TRUE(presets.ok());
+  auto web = presets->get("web");
+  auto radio = presets->get("radio-clip");
+  ASSERT_TRUE(web.ok() && radio.ok());
+  EXPECT_EQ(rendition_file("out", "/lib/2025/IMG_1.jpg", *web), fs::path("out/IMG_1.web-2048.jpg"));
+  EXPECT_EQ(rendition_file("out", "/lib/2025/IMG_1.jpg", *web, 1000),
+            fs::path("out/IMG_1.web-960.jpg"));  // render does not enlarge
+  EXPECT_EQ(rendition_file("out", "/lib/2025/IMG_1.jpg", *web, 300),
+            fs::path("out/IMG_1.web-480.jpg"));
+  EXPECT_EQ(rendition_file("out", "/lib/wawancara.wav", *radio),
+            fs::path("out/wawancara.radio-clip.mp3"));
+}
+
 /// A library ingested once from samples/generated for every test of the suite.
 class PlanTest : public ::testing::Test {
  protected:
@@ -326,6 +341,16 @@ TEST_F(PlanTest, ClipLongerThanThePresetAllows) {
   const auto& ig = channel(p, "instagram").problems;
   ASSERT_TRUE(mentions(ig, "cut-clip cuts it to 0:01"));
   EXPECT_FALSE(ig.front().blocking);
+}
+
+TEST_F(PlanTest, OnlySomeChannelsKeepTheWebsiteLink) {
+  const Story s = story(full_story());
+  std::vector<ChannelConfig> chans = channels();
+  PlanInputs in{s, chans, *catalog_, library(), *presets_, render_dir_, {"x"}};
+  auto p = make_plan(in);
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->channels.size(), 1u);
+  EXPECT_NE(p->channels[0].text.caption.find("{link}"), std::string::npos);
 }
 
 TEST_F(PlanTest, JsonCarriesEverything) {

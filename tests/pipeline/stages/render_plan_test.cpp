@@ -239,17 +239,51 @@ TEST(RenderPlan, AFillCropFollowsTheContentUnlessAFocusPointFixesIt) {
   auto moving = plan_rendition(builtin("instagram-feed-video"), camera_clip(10), {}, "C0001");
   ASSERT_TRUE(moving.ok()) << moving.error().to_string();
   const VideoPlan& v = *moving->video;
-  EXPECT_EQ(v.geometry.out_width, 1080);
-  EXPECT_EQ(v.geometry.out_height, 1350);
+  // 1080 lines are not enlarged to 1350: the 4:5 window at the source's scale.
+  EXPECT_EQ(v.geometry.out_width, 864);
+  EXPECT_EQ(v.geometry.out_height, 1080);
+  EXPECT_FALSE(v.enlarged_from);
   EXPECT_TRUE(v.reframe);
-  EXPECT_TRUE(has(v.filter, "crop@reframe=1080:1350:")) << v.filter;
+  EXPECT_TRUE(has(v.filter, "crop@reframe=864:1080:")) << v.filter;
   RenderOverrides o;
   o.focus = FocusPoint{0.25, 0.5};
   auto fixed = plan_rendition(builtin("instagram-feed-video"), camera_clip(10), o, "C0001");
   ASSERT_TRUE(fixed.ok());
   EXPECT_FALSE(fixed->video->reframe);
-  EXPECT_TRUE(has(fixed->video->filter, ",crop=1080:1350:")) << fixed->video->filter;
+  EXPECT_TRUE(has(fixed->video->filter, ",crop=864:1080:")) << fixed->video->filter;
   EXPECT_LT(fixed->video->geometry.crop.x, v.geometry.crop.x);  // left of the centre
+}
+
+TEST(RenderPlan, ASmallClipKeepsItsSizeAndItsBitrateUnlessTheChannelRequiresTheFrame) {
+  SourceFacts small = camera_clip(10);
+  small.picture = {640, 360, 0, 1, 1};
+  small.video_kbps = 422;
+  small.video_codec = "h264";
+  auto x = plan_rendition(builtin("x-video"), small, {}, "small");
+  ASSERT_TRUE(x.ok()) << x.error().to_string();
+  EXPECT_EQ(x->video->geometry.out_width, 640);
+  EXPECT_EQ(x->video->geometry.out_height, 360);
+  EXPECT_EQ(x->video->bitrate_kbps, 633);  // 1.5x 422, not 5000
+  EXPECT_FALSE(x->video->enlarged_from);
+  auto feed = plan_rendition(builtin("instagram-feed-video"), small, {}, "small");
+  ASSERT_TRUE(feed.ok());
+  EXPECT_EQ(feed->video->geometry.out_width, 288);
+  EXPECT_EQ(feed->video->geometry.out_height, 360);
+  EXPECT_EQ(feed->video->bitrate_kbps, 569);  // 8000 for 1080x1350 at 30 fps, by pixels
+  auto reel = plan_rendition(builtin("facebook-reel"), small, {}, "small");
+  ASSERT_TRUE(reel.ok());
+  EXPECT_EQ(reel->video->geometry.out_width, 1080);
+  EXPECT_EQ(reel->video->geometry.out_height, 1920);
+  EXPECT_EQ(reel->video->enlarged_from, std::make_pair(640, 360));
+  EXPECT_EQ(reel->video->bitrate_kbps, 633);
+  // An HEVC source of the same rate holds more: 2.25x.
+  small.video_codec = "hevc";
+  x = plan_rendition(builtin("x-video"), small, {}, "small");
+  EXPECT_EQ(x->video->bitrate_kbps, 950);
+  // Unknown rate: the pixel rate alone (a quarter of 1280x720).
+  small.video_kbps.reset();
+  x = plan_rendition(builtin("x-video"), small, {}, "small");
+  EXPECT_EQ(x->video->bitrate_kbps, 1250);
 }
 
 TEST(RenderPlan, ABlurPadFrameHasTheWholePictureOverItsBlurredSelf) {

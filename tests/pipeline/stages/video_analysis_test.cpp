@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "codecs/av/frame_sampler.hpp"
 #include "pipeline/ops/poster_score.hpp"
 #include "pipeline/ops/shot_cuts.hpp"
@@ -83,6 +85,18 @@ TEST(VideoAnalysis, HardCutInGeneratedClipIsFoundAtTheRightFrame) {
     EXPECT_GE(l, 0);
     EXPECT_LE(l + track->window_width, 320);
   }
+
+  // The manifest's line says each thing once: the shots, what the window follows, the faces
+  // and the speed limit scaled to the rendition (here twice the analysed size).
+  const std::string summary = reframe_summary(*track, 2.0);
+  EXPECT_EQ(summary.find("2 shots; the window follows faces in 0 and the most eye-catching area "
+                         "in the rest; faces in 0 analysed frames; the window moves at most "),
+            0u)
+      << summary;
+  EXPECT_EQ(summary.find("shots", summary.find("shots") + 1), std::string::npos) << summary;
+  EXPECT_NE(summary.find(fmt::format("at most {} px a frame within a shot", 2 * track->max_step)),
+            std::string::npos)
+      << summary;
 }
 
 // A test pattern fading out over 1.5 s, then another fading in: no cut anywhere.
