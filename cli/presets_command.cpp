@@ -203,8 +203,8 @@ void print_preset_toml(const Preset& p) {
     std::cout << "\n[video]\n";
     print_keys(j["video"],
                {"codec", "profile", "speed", "width", "height", "max_width", "max_height", "aspect",
-                "fps", "min_fps", "max_fps", "bframes", "gop_seconds", "closed_gop", "pixel_format",
-                "bitrate_kbps", "max_bitrate_kbps", "sdr"});
+                "enlarge", "fps", "min_fps", "max_fps", "bframes", "gop_seconds", "closed_gop",
+                "pixel_format", "bitrate_kbps", "max_bitrate_kbps", "sdr"});
     for (const nlohmann::json& step : j["video"]["bitrates"]) {
       std::cout << "\n[[video.bitrates]]\n";
       print_keys(step, {"max_height", "kbps", "kbps_high_fps"});
@@ -219,7 +219,7 @@ void print_preset_toml(const Preset& p) {
     std::cout << "\n[image]\n";
     print_keys(j["image"],
                {"width", "height", "max_width", "max_height", "aspect", "formats", "widths",
-                "quality", "min_quality", "progressive", "keep_gps", "upscale"});
+                "quality", "min_quality", "progressive", "keep_gps", "enlarge"});
   }
   std::cout << "\n[limits]\n";
   print_keys(j["limits"], {"min_duration_s", "max_duration_s", "max_file_bytes", "too_long",

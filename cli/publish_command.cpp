@@ -199,7 +199,7 @@ void add_common(CLI::App* cmd, PublishArgs& args) {
   cmd->add_option("--library", args.library,
                   "The library folder (default: $SALURAN_LIBRARY, else ./library)");
   cmd->add_option("-o,--out", args.out,
-                  "Where the renditions are made and found (default: LIBRARY/renditions)");
+                  "Where the renditions are made and found (default: renditions beside the story)");
   cmd->add_option("--channels-file", args.channels_file,
                   "channels.toml to use (default: beside the story, $SALURAN_CHANNELS, or "
                   "~/.config/saluran/channels.toml)");

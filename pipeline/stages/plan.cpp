@@ -129,7 +129,7 @@ fs::path rendition_file(const fs::path& render_dir, const std::string& source, c
   if (widths.empty()) return render_dir / fmt::format("{}.{}.{}", stem, preset.name, ext);
   int widest = 0;
   for (int w : widths)
-    if (source_width <= 0 || preset.image->upscale || w <= source_width)
+    if (source_width <= 0 || preset.image->enlarge == Enlarge::kToFrame || w <= source_width)
       widest = std::max(widest, w);
   if (widest == 0) widest = *std::min_element(widths.begin(), widths.end());
   return render_dir / fmt::format("{}.{}-{}.{}", stem, preset.name, widest, ext);
@@ -371,6 +371,8 @@ Result<PublishPlan> make_plan(const PlanInputs& in) {
       continue;
     }
     plan.channels.push_back(channel_plan(cx, *ch));
+    plan.channels.back().status = in.story.status;
+    plan.channels.back().schedule = in.story.schedule;
   }
   return plan;
 }

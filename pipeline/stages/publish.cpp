@@ -13,13 +13,12 @@
 #include "codecs/file_copy.hpp"
 #include "pipeline/model/enum_names.hpp"
 #include "pipeline/run/worker_pool.hpp"
+#include "pipeline/stages/plan.hpp"
 
 namespace saluran {
 namespace {
 
 constexpr const char* kPostItem = "post";
-// Where plan put the address of the website post in the text of other channels (plan.hpp).
-constexpr std::string_view kLinkPlaceholder = "{link}";
 
 // One channel's run: the plan, its connector, the shared ledger and the report being filled.
 struct ChannelRun {

@@ -26,7 +26,7 @@ namespace saluran {
 struct PublishStoryRequest {
   std::filesystem::path story_file;
   std::string library;                  ///< the library folder whose catalog holds the ledger
-  std::filesystem::path render_dir;     ///< renditions; empty: "<library>/renditions"
+  std::filesystem::path render_dir;     ///< renditions; empty: "renditions" beside the story
   std::filesystem::path channels_file;  ///< empty: found beside the story, $SALURAN_CHANNELS, ...
   std::filesystem::path presets_dir;    ///< user presets
   std::vector<std::string> only_channels;  ///< empty: every channel of the story
