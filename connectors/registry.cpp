@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "connectors/folder_site.hpp"
+#include "connectors/icecast.hpp"
 #include "connectors/playout.hpp"
 #include "connectors/wordpress.hpp"
 #include "pipeline/model/enum_names.hpp"
@@ -35,6 +36,7 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
     case ChannelKind::kWordPress:
       return std::unique_ptr<Connector>(new WordPressConnector(channel, std::move(context)));
     case ChannelKind::kIcecast:
+      return std::unique_ptr<Connector>(new IcecastConnector(channel, std::move(context)));
     case ChannelKind::kYouTube:
     case ChannelKind::kFacebook:
     case ChannelKind::kInstagram:

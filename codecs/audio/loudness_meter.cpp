@@ -344,6 +344,9 @@ class AudioPass {
     return meter_.drain();
   }
 
+  /// Seconds of sound decoded so far.
+  double seconds() const { return meter_.seconds(); }
+
   /// The measurement, or an error when nothing could be decoded.
   Result<Loudness> result() const {
     if (decoded_frames_ == 0 && skipped_ > 0) {
@@ -407,6 +410,12 @@ class AudioPass {
 }  // namespace
 
 Result<Loudness> measure_file_loudness(const std::string& path) {
+  Result<SoundMeasurement> m = measure_file_sound(path);
+  if (!m) return m.error();
+  return m->loudness;
+}
+
+Result<SoundMeasurement> measure_file_sound(const std::string& path) {
   const InputLimits limits;
   auto input = av::open_input_file(path, limits);
   if (!input) return input.error();
@@ -422,7 +431,9 @@ Result<Loudness> measure_file_loudness(const std::string& path) {
   if (!packet || !frame) return make_error(ErrorCode::kExternal, "out of memory", path);
   AudioPass pass(path, limits, dec->get(), frame.get());
   if (auto st = pass.run(*input, stream->index, packet.get()); !st) return st.error();
-  return pass.result();
+  Result<Loudness> loudness = pass.result();
+  if (!loudness) return loudness.error();
+  return SoundMeasurement{pass.seconds(), *loudness};
 }
 
 }  // namespace saluran

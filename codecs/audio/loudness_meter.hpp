@@ -63,4 +63,14 @@ class LoudnessMeter {
 /// Decodes the first audio stream of `path` (any format libavformat reads) and measures it.
 Result<Loudness> measure_file_loudness(const std::string& path);
 
+/// How much sound a file held and how loud it was.
+struct SoundMeasurement {
+  double seconds = 0;  ///< seconds of sound decoded
+  Loudness loudness;
+};
+
+/// measure_file_loudness that also says how many seconds were decoded: tells real sound from
+/// silence or an empty sample of a stream (e.g. a few seconds read from a live radio mount).
+Result<SoundMeasurement> measure_file_sound(const std::string& path);
+
 }  // namespace saluran

@@ -94,7 +94,7 @@ Attempt attempt_once(CURL* curl, const Request& request, const ClientOptions& op
     return a;
   }
   const CURLcode code = curl_easy_perform(curl);
-  if (code != CURLE_OK) {
+  if (code != CURLE_OK && !t.ended_early()) {
     a.error = t.transport_error(code, request);
     a.retryable = request.retry && retryable_curl(code) && !t.local_failure();
     return a;

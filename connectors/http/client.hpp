@@ -53,6 +53,16 @@ struct Request {
   std::vector<long> accepted_statuses{};
   /// Upload speed cap in bytes per second (0: none); paces a live Icecast source in real time.
   std::uint64_t max_send_bytes_per_second = 0;
+  /// Ends the transfer as a success once this many response body bytes have arrived (0: read
+  /// to the end): a sample of a live stream that never ends. The response holds those bytes.
+  std::uint64_t stop_after_bytes = 0;
+  /// Ends the transfer as a success once the whole body is sent and a 2xx status has come,
+  /// without waiting for the server to close: a live source (Icecast keeps the answer open).
+  bool done_when_sent = false;
+  /// The most the server may take to send its status, counted from the start and even while
+  /// the body is still going out (0: no limit). A live source is accepted or refused before
+  /// its body, so a server silent that long has stalled: the transfer fails (kIo).
+  std::chrono::milliseconds status_within{0};
   /// False sends once: for a call whose repetition the caller must reconcile first.
   bool retry = true;
 };

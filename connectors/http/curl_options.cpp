@@ -76,7 +76,8 @@ void set_callbacks(Setter& set, const Request& request, const ClientOptions& opt
     set(CURLOPT_SEEKFUNCTION, &Transfer::on_seek);
     set(CURLOPT_SEEKDATA, static_cast<void*>(&t));
   }
-  if (progress) {
+  // The progress callback also ends live transfers (done_when_sent, status_within).
+  if (progress || request.done_when_sent || request.status_within.count() > 0) {
     set(CURLOPT_NOPROGRESS, 0L);
     set(CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
     set(CURLOPT_XFERINFODATA, static_cast<void*>(&t));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
 
@@ -129,8 +130,14 @@ Status Transfer::open() {
 
 size_t Transfer::on_read(char* buf, size_t size, size_t n, void* self) {
   auto* t = static_cast<Transfer*>(self);
-  const std::uint64_t want = std::min<std::uint64_t>(size * n, t->body_size_ - t->body_pos_);
+  std::uint64_t want = std::min<std::uint64_t>(size * n, t->body_size_ - t->body_pos_);
   if (want == 0) return 0;
+  // libcurl paces by pausing between reads; a whole buffer (64 KiB, seconds of a radio stream)
+  // per read would go out in bursts and the last one early. An eighth of a second per read
+  // keeps a paced upload close to real time.
+  if (const std::uint64_t rate = t->request_.max_send_bytes_per_second; rate > 0) {
+    want = std::min<std::uint64_t>(want, std::max<std::uint64_t>(rate / 8, 1024));
+  }
   if (const auto* text = std::get_if<std::string>(&t->request_.body)) {
     std::memcpy(buf, text->data() + t->body_pos_, want);
     t->body_pos_ += want;
@@ -161,7 +168,13 @@ int Transfer::on_seek(void* self, curl_off_t offset, int origin) {
 
 size_t Transfer::on_write(char* data, size_t size, size_t n, void* self) {
   auto* t = static_cast<Transfer*>(self);
-  const size_t len = size * n;
+  size_t len = size * n;
+  const std::uint64_t stop = t->request_.stop_after_bytes;
+  if (stop > 0 && t->received_ + len >= stop) {
+    // Keep the bytes up to the limit, then end the transfer (libcurl sees a short write).
+    len = static_cast<size_t>(stop - t->received_);
+    t->ended_early_ = true;
+  }
   if (t->out_file_) {
     if (std::fwrite(data, 1, len, t->out_file_.get()) != len) {
       t->local_error_ = std::string("cannot write the download: ") + std::strerror(errno);
@@ -175,7 +188,7 @@ size_t Transfer::on_write(char* data, size_t size, size_t n, void* self) {
     t->body_.append(data, len);
   }
   t->received_ += len;
-  return len;
+  return t->ended_early_ ? 0 : len;
 }
 
 size_t Transfer::on_header(char* data, size_t size, size_t n, void* self) {
@@ -184,6 +197,9 @@ size_t Transfer::on_header(char* data, size_t size, size_t n, void* self) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.starts_with("HTTP/")) {
     t->headers_.clear();  // a new response: after a redirect or 100 Continue
+    if (const std::size_t space = line.find(' '); space != std::string_view::npos) {
+      t->status_seen_ = std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
+    }
   } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
@@ -199,6 +215,19 @@ int Transfer::on_progress(void* self, curl_off_t dltotal, curl_off_t dlnow, curl
   if (t->progress_) {
     t->progress_({static_cast<std::uint64_t>(ulnow), static_cast<std::uint64_t>(ultotal),
                   static_cast<std::uint64_t>(dlnow), static_cast<std::uint64_t>(dltotal)});
+  }
+  // A live source is done when everything is sent and accepted; the server never ends its
+  // answer by itself, so the transfer is ended here (libcurl sees a callback abort).
+  if (t->request_.done_when_sent && t->has_body_ &&
+      static_cast<std::uint64_t>(ulnow) >= t->body_size_ && t->status_seen_ >= 200 &&
+      t->status_seen_ < 300) {
+    t->ended_early_ = true;
+    return 1;
+  }
+  if (t->request_.status_within.count() > 0 && t->status_seen_ < 200 &&
+      std::chrono::steady_clock::now() - t->start_ > t->request_.status_within) {
+    t->no_status_ = true;
+    return 1;
   }
   return 0;
 }
@@ -249,6 +278,13 @@ Error Transfer::transport_error(CURLcode code, const Request& request) const {
                       fmt::format("{} answer is larger than the {} bytes allowed in memory",
                                   request.method, request.max_response_bytes),
                       url, "response size");
+  }
+  if (no_status_) {
+    return make_error(ErrorCode::kIo,
+                      fmt::format("{} failed: the server sent no answer within {:.0f} s (it took "
+                                  "the connection, then stopped answering)",
+                                  request.method, request.status_within.count() / 1000.0),
+                      url);
   }
   if (!local_error_.empty()) {
     const std::string file = std::holds_alternative<FileBody>(request.body)

@@ -2,6 +2,7 @@
 // The state of one HTTP attempt and the libcurl callbacks that use it. Internal to
 // connectors/http (it includes curl): only .cpp files of this folder include it.
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -32,7 +33,10 @@ class Transfer {
   /// The Error for a failed curl_easy_perform.
   Error transport_error(CURLcode code, const Request& request) const;
   /// True when the failure was ours (body file unreadable, response cap, disk): no retry.
-  bool local_failure() const { return !local_error_.empty() || cap_exceeded_; }
+  bool local_failure() const { return !local_error_.empty() || cap_exceeded_ || no_status_; }
+  /// True when the transfer was ended on purpose (Request::stop_after_bytes, done_when_sent):
+  /// the abort libcurl reports is then a success.
+  bool ended_early() const { return ended_early_; }
   char* error_buffer() { return errbuf_; }
 
   static size_t on_read(char* buf, size_t size, size_t n, void* self);
@@ -57,6 +61,10 @@ class Transfer {
   std::string body_;
   std::uint64_t received_ = 0;
   bool cap_exceeded_ = false;
+  bool ended_early_ = false;
+  bool no_status_ = false;  // Request::status_within passed without a status
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  long status_seen_ = 0;  // the last status line's code (100 Continue, then the final one)
   std::string local_error_;
   char errbuf_[CURL_ERROR_SIZE] = {};
 };
