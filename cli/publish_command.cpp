@@ -75,6 +75,11 @@ nlohmann::json report_json(const ChannelReport& c) {
                       {"send_seconds", c.seconds - c.verify_seconds},
                       {"verify_seconds", c.verify_seconds},
                       {"bytes_sent", c.bytes_sent}};
+  nlohmann::json hooks = nlohmann::json::array();
+  for (const HookOutcome& h : c.hooks)
+    hooks.push_back(
+        {{"hook", h.hook}, {"ok", h.ok}, {"message", h.message}, {"seconds", h.seconds}});
+  j["hooks"] = hooks;
   if (c.error)
     j["error"] = {{"code", error_code_name(c.error->code)}, {"message", c.error->message}};
   return j;

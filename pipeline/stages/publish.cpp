@@ -236,6 +236,33 @@ bool connect(ChannelRun& run) {
   return true;
 }
 
+// The publish hook of a post made or updated now; an up-to-date post was announced before.
+void run_hooks(ChannelRun& run, const std::vector<RemoteItem>& media) {
+  const ChannelConfig& ch = run.plan.channel;
+  if (ch.on_published.empty() && ch.webhook_url.empty()) return;
+  if (run.report.state != ChannelState::kPublished && run.report.state != ChannelState::kUpdated)
+    return;
+  run.event("hook");
+  PublishedEvent e;
+  e.story_slug = run.story();
+  e.story_title = run.req.plan->story.title;
+  e.channel = ch;
+  e.post = run.report.post;
+  e.media = media;
+  e.verified = run.report.verified;
+  e.findings = run.report.findings;
+  HookOptions options;
+  options.client = run.req.client;
+  for (const ChannelPlan& other : run.req.plan->channels) {
+    if (!other.channel.secret_env.empty()) options.secret_env.push_back(other.channel.secret_env);
+    if (!other.channel.webhook_secret_env.empty())
+      options.secret_env.push_back(other.channel.webhook_secret_env);
+  }
+  HookReport report = run_publish_hooks(ch, published_json(e), options);
+  for (const std::string& f : report.failures()) run.report.notes.push_back(f);
+  run.report.hooks = std::move(report.outcomes);
+}
+
 void publish_channel(ChannelRun& run) {
   if (blocked(run) || !connect(run)) return;
   std::vector<RemoteItem> remotes;
@@ -259,6 +286,7 @@ void publish_channel(ChannelRun& run) {
   const ChannelState st = run.report.state;
   if (run.req.options.verify && !run.req.options.dry_run && st != ChannelState::kChanged)
     verify_post(run, remotes);
+  if (!run.req.options.dry_run) run_hooks(run, remotes);
   run.event("done");
 }
 
@@ -388,6 +416,8 @@ bool PublishResult::all_good() const {
       case ChannelState::kUpToDate:
       case ChannelState::kDryRun:
         if (!c.findings.empty()) return false;
+        for (const HookOutcome& h : c.hooks)
+          if (!h.ok) return false;
         break;
       default:
         return false;

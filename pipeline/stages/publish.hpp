@@ -23,6 +23,7 @@
 #include "pipeline/catalog/catalog.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/publish_plan.hpp"
+#include "pipeline/stages/publish_hook.hpp"
 
 namespace saluran {
 
@@ -60,9 +61,12 @@ struct ChannelReport {
   bool verified = false;          ///< the verify step ran (findings may still be empty)
   std::optional<Error> error;
   std::vector<std::string> notes;  ///< plain sentences: "found the post an interrupted run made"
-  double seconds = 0;              ///< the whole channel
-  double verify_seconds = 0;       ///< of which reading back
-  std::uint64_t bytes_sent = 0;    ///< file bytes uploaded in this run
+  /// The channel's on_published commands and webhook, run once after a post was made or
+  /// updated (a failing hook is reported here; the post stands).
+  std::vector<HookOutcome> hooks;
+  double seconds = 0;            ///< the whole channel
+  double verify_seconds = 0;     ///< of which reading back
+  std::uint64_t bytes_sent = 0;  ///< file bytes uploaded in this run
 };
 
 /// What the publish stage may do.
@@ -92,6 +96,7 @@ struct PublishRequest {
   ConnectorFactory connectors{};
   PublishOptions options{};
   std::function<void(const PublishEvent&)> on_event{};  ///< from any channel's thread
+  const http::Client* client = nullptr;  ///< for webhooks; none: a client of their own
 };
 
 /// Every channel's outcome, in the plan's order.

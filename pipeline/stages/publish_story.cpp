@@ -124,6 +124,7 @@ Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
   pr.connectors = connector_factory(client, request);
   pr.options = request.options;
   pr.on_event = request.on_event;
+  pr.client = &client;
   result.publish = request.verify_only ? verify_published(pr) : publish(pr);
   return result;
 }

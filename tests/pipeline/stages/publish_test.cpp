@@ -228,6 +228,26 @@ TEST_F(PublishStage, VerifyReportsWhatChangedOnTheRemote) {
   EXPECT_EQ(rows->size(), 5u);
 }
 
+TEST_F(PublishStage, HooksRunOnceAfterThePostAndAFailureLeavesThePost) {
+  const std::string out = (dir_.path() / "hook.json").string();
+  plan_.channels[0].channel.on_published = {"cat > '" + out + "'", "exit 3"};
+  PublishResult first = run();
+  EXPECT_EQ(first.channels[0].state, ChannelState::kPublished);
+  ASSERT_EQ(first.channels[0].hooks.size(), 2u);
+  EXPECT_TRUE(first.channels[0].hooks[0].ok);
+  EXPECT_FALSE(first.channels[0].hooks[1].ok);
+  EXPECT_FALSE(first.all_good());  // the failing hook is reported
+  std::ifstream in(out);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"peresmian-jembatan\""), std::string::npos) << json;
+  std::filesystem::remove(out);
+  PublishResult second = run();  // up to date: announced before, not again
+  EXPECT_EQ(second.channels[0].state, ChannelState::kUpToDate);
+  EXPECT_TRUE(second.channels[0].hooks.empty());
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(remote_.creates, 1);
+}
+
 TEST_F(PublishStage, VerifyOfAStoryNeverPublishedSaysSo) {
   PublishRequest req;
   req.plan = &plan_;
