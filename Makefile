@@ -36,16 +36,24 @@ demo: build samples
 		-p instagram-feed-4x5,instagram-story,facebook-photo,web,youtube-thumbnail -o build/demo-out
 	@echo "== saluran check build/demo-out/C0001.x-video.mp4 --preset x-video"
 	@$(SALURAN) check build/demo-out/C0001.x-video.mp4 --preset x-video
+	@echo "== saluran plan samples/story.toml (what each channel will get; channels in samples/channels.toml)"
+	@$(SALURAN) plan samples/story.toml --library build/demo-library -o build/demo-out || true
+	@echo "== saluran publish samples/story.toml (the local site build/demo-site and the playout folder)"
+	@mkdir -p build/demo-playout
+	@$(SALURAN) publish samples/story.toml --library build/demo-library -o build/demo-out
+	@echo "== open build/demo-site/index.html in a browser to see the published story"
 
 # Same set-up, then every test (unit, stage and end-to-end).
 test: build samples
 	@ctest --preset dev -j $(JOBS)
 
-# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer, except the slow
+# end-to-end tests against the real WordPress and Icecast, which `make test` runs once.
+REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|WordPressConnectorTest|IcecastConnectorTest|PublishCrash)\.
 asan: deps samples
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS) -E '$(REAL_SERVER_TESTS)'
 
 # Benchmarks against the tools a user would otherwise run (see bench/README.md).
 bench: deps samples

@@ -37,16 +37,11 @@ Result<RemoteItem> PlayoutConnector::upload_media(const ChannelPlan&, const Plan
                    context_.progress);
 }
 
-Result<std::optional<RemoteItem>> PlayoutConnector::find_post(const ChannelPlan& plan,
-                                                              const std::string& slug) {
-  for (const PlannedMedia& m : plan.media) {
-    auto found = find_media(m);
-    if (!found) return found.error();
-    if (!found->has_value()) return std::optional<RemoteItem>{};
-  }
-  auto folder = put_post(plan, slug, {}, std::nullopt);
-  if (!folder) return folder.error();
-  return std::optional<RemoteItem>(std::move(*folder));
+// A playout folder has no post to find: the clips are the publication, and put_post (which
+// only names the folder) is safe to repeat.
+Result<std::optional<RemoteItem>> PlayoutConnector::find_post(const ChannelPlan&,
+                                                              const std::string&) {
+  return std::optional<RemoteItem>{};
 }
 
 Result<RemoteItem> PlayoutConnector::put_post(const ChannelPlan&, const std::string& slug,

@@ -91,11 +91,13 @@ TEST_F(Playout, CopiesTheClipWholeAndFindsItAgain) {
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE(again->has_value());
   EXPECT_EQ((*again)->url, item->url);
-  auto post = c->find_post(plan_, "jembatan");
+  auto none = c->find_post(plan_, "jembatan");  // a folder has no post to find
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto post = c->put_post(plan_, "jembatan", {*item}, std::nullopt);
   ASSERT_TRUE(post.ok());
-  ASSERT_TRUE(post->has_value());
-  EXPECT_EQ((*post)->url, drop().string());
-  auto findings = c->verify(plan_, **post, {*item});
+  EXPECT_EQ(post->url, drop().string());
+  auto findings = c->verify(plan_, *post, {*item});
   ASSERT_TRUE(findings.ok());
   EXPECT_TRUE(findings->empty());
 }

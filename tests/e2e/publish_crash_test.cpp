@@ -119,7 +119,7 @@ nlohmann::json wp_all(const http::Client& client, const std::string& base, const
 TEST(PublishCrash, KilledAtRandomMomentsThenFinishedWithOnePostAndEachFileOnce) {
   test::RealServer wp("wordpress");
   if (wp.not_installed()) GTEST_SKIP() << wp.problem();
-  ASSERT_TRUE(wp.started()) << wp.problem();
+  ASSERT_TRUE(wp.running()) << wp.problem();
   test::TempDir dir("publish-crash");
   const fs::path src = dir.path() / "card", lib = dir.path() / "library";
   fs::create_directories(src);
