@@ -37,7 +37,7 @@ demo: build samples
 	@echo "== saluran check build/demo-out/C0001.x-video.mp4 --preset x-video"
 	@$(SALURAN) check build/demo-out/C0001.x-video.mp4 --preset x-video
 	@echo "== saluran plan samples/story.toml (what each channel will get; channels in samples/channels.toml)"
-	@$(SALURAN) plan samples/story.toml --library build/demo-library -o build/demo-out || true
+	@$(SALURAN) plan samples/story.toml --library build/demo-library -o build/demo-out
 	@echo "== saluran publish samples/story.toml (the local site build/demo-site and the playout folder)"
 	@mkdir -p build/demo-playout
 	@$(SALURAN) publish samples/story.toml --library build/demo-library -o build/demo-out
