@@ -83,7 +83,8 @@ TEST(WordPressContent, PostContentHasTheGalleryAndTheVideoEscaped) {
                                          {"8", "http://s/g.jpg", "g", ""},
                                          {"9", "http://s/v.mp4", "v", ""}};
   const std::string html = WordPressConnector::post_content(p, items);
-  EXPECT_NE(html.find("<p>Paragraf &lt;satu&gt; &amp; dua.<br>\nBaris kedua.</p>"), std::string::npos)
+  EXPECT_NE(html.find("<p>Paragraf &lt;satu&gt; &amp; dua.<br>\nBaris kedua.</p>"),
+            std::string::npos)
       << html;
   EXPECT_NE(html.find("<p>Paragraf tiga.</p>"), std::string::npos) << html;
   EXPECT_NE(html.find("<!-- wp:gallery"), std::string::npos);
