@@ -101,8 +101,9 @@ Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
   if (!catalog) return catalog.error();
   Result<PresetCatalog> presets = PresetCatalog::load(request.presets_dir);
   if (!presets) return presets.error();
-  const fs::path render_dir =
-      request.render_dir.empty() ? fs::path(request.library) / "renditions" : request.render_dir;
+  const fs::path render_dir = request.render_dir.empty()
+                                  ? request.story_file.parent_path() / "renditions"
+                                  : request.render_dir;
   Result<PublishPlan> plan =
       make_plan(PlanInputs{*story, *channels, *catalog, request.library, *presets, render_dir});
   if (!plan) return plan.error();
