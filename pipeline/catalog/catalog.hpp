@@ -164,7 +164,8 @@ class Catalog {
   /// one more attempt. The remote fields of an earlier success are kept (an update).
   Status ledger_intent(const std::string& story, const std::string& channel,
                        const std::string& item, const std::string& content_hash);
-  /// Records that the remote has the item: state done with its id, URL, name and detail.
+  /// Records that the remote has the item: state done with its id, URL, name and detail; an
+  /// earlier verify no longer applies and is cleared.
   Status ledger_done(const LedgerEntry& entry);
   /// Records a failed attempt with its reason (the intent stays known through the log).
   Status ledger_failed(const std::string& story, const std::string& channel,

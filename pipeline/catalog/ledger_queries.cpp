@@ -131,7 +131,7 @@ Status Catalog::ledger_done(const LedgerEntry& e) {
             "name, detail, attempts, updated_at) VALUES (?1, ?2, ?3, 'done', ?4, ?5, ?6, ?7, ?8, "
             "1, ?9) ON CONFLICT (story, channel, item) DO UPDATE SET state = 'done', "
             "content_hash = ?4, remote_id = ?5, url = ?6, name = ?7, detail = ?8, error = '', "
-            "updated_at = ?9",
+            "verified_at = NULL, findings_json = NULL, updated_at = ?9",
             {e.story, e.channel, e.item, e.content_hash, e.remote_id, e.url, e.name, e.detail,
              now_utc_iso()});
         !s)

@@ -27,6 +27,9 @@ struct ChannelRun {
   std::mutex& catalog_mutex;
   std::unique_ptr<Connector> conn;
   ChannelReport report;
+  /// An up-to-date post whose last read-back found nothing: publish does not read it again
+  /// (`saluran verify` does).
+  std::string verified_clean_at;
 
   const std::string& story() const { return req.plan->story.slug; }
   const std::string& channel() const { return plan.channel.name; }
@@ -152,6 +155,7 @@ Status send_post(ChannelRun& run, const std::vector<RemoteItem>& media) {
   if (done) run.report.post = remote_of(**entry);
   if (done && (*entry)->content_hash == hash) {
     run.report.state = ChannelState::kUpToDate;
+    if ((*entry)->findings_json == "[]") run.verified_clean_at = (*entry)->verified_at;
     return Ok{};
   }
   if (done && !run.req.options.update) {
@@ -284,8 +288,15 @@ void publish_channel(ChannelRun& run) {
     return;
   }
   const ChannelState st = run.report.state;
-  if (run.req.options.verify && !run.req.options.dry_run && st != ChannelState::kChanged)
+  if (!run.verified_clean_at.empty()) {
+    run.report.verified = true;
+    run.report.notes.push_back(fmt::format(
+        "nothing changed since it was sent and read back ({} UTC); run saluran verify to read "
+        "it back again",
+        run.verified_clean_at));
+  } else if (run.req.options.verify && !run.req.options.dry_run && st != ChannelState::kChanged) {
     verify_post(run, remotes);
+  }
   if (!run.req.options.dry_run) run_hooks(run, remotes);
   run.event("done");
 }
@@ -337,7 +348,7 @@ void run_some(const PublishRequest& request, const std::vector<ChannelPlan>& pla
       [&](std::size_t k) {
         const std::size_t i = indices[k];
         const auto start = std::chrono::steady_clock::now();
-        ChannelRun run{request, plans[i], catalog_mutex, nullptr, {}};
+        ChannelRun run{request, plans[i], catalog_mutex, nullptr, {}, {}};
         run.report.channel = plans[i].channel.name;
         run.report.kind = plans[i].channel.kind;
         step(run);

@@ -139,6 +139,9 @@ TEST_F(PublishStage, PublishesOnceAndASecondRunSendsNothing) {
   EXPECT_EQ(remote_.updates, 0);
   EXPECT_EQ(remote_.finds, 0);  // the ledger is trusted: no lookups when all went well
   EXPECT_EQ(second.channels[0].post.id, first.channels[0].post.id);
+  EXPECT_EQ(remote_.verifies, 1);  // read back clean before: `verify` reads it again, not this
+  EXPECT_TRUE(second.channels[0].verified);
+  EXPECT_TRUE(second.all_good());
 }
 
 TEST_F(PublishStage, AnUploadThatReachedTheRemoteIsFoundNotSentAgain) {
