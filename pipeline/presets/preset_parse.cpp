@@ -19,6 +19,7 @@
 
 #include "pipeline/presets/builtin_presets.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
+#include "pipeline/presets/toml_words.hpp"
 
 namespace saluran {
 namespace {
@@ -124,25 +125,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "a whole number";
-    case toml::node_type::floating_point:
-      return "a number with a fraction";
-    case toml::node_type::boolean:
-      return "true or false";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "a list";
-    default:
-      return "a date or time";
-  }
-}
-
 std::string number_text(double v) { return fmt::format("{}", v); }
 
 std::string range_text(const Range& r) {
@@ -215,8 +197,8 @@ class Reader {
     const toml::node* n = t.get(key);
     if (n == nullptr || failed()) return nullptr;
     if (const toml::table* sub = n->as_table()) return sub;
-    fail(n,
-         fmt::format("{}{} must be a table ([{}{}]), not {}", path, key, path, key, type_name(*n)));
+    fail(n, fmt::format("{}{} must be a table ([{}{}]), not {}", path, key, path, key,
+                        toml_type_name(*n)));
     return nullptr;
   }
 
@@ -226,7 +208,8 @@ class Reader {
     if (const auto* s = n->as_string()) {
       out = s->get();
     } else {
-      fail(n, fmt::format("{}{} must be a string (in quotes), not {}", path, key, type_name(*n)));
+      fail(n,
+           fmt::format("{}{} must be a string (in quotes), not {}", path, key, toml_type_name(*n)));
     }
   }
 
@@ -303,7 +286,7 @@ class Reader {
     } else if (const auto* f = n->as_floating_point()) {
       v = f->get();
     } else {
-      fail(n, fmt::format("{}{} must be a number, not {}", path, key, type_name(*n)));
+      fail(n, fmt::format("{}{} must be a number, not {}", path, key, toml_type_name(*n)));
       return;
     }
     if (!std::isfinite(v) || !in_range(v, r)) {
@@ -328,7 +311,7 @@ class Reader {
     if (const auto* b = n->as_boolean()) {
       out = b->get();
     } else {
-      fail(n, fmt::format("{}{} must be true or false, not {}", path, key, type_name(*n)));
+      fail(n, fmt::format("{}{} must be true or false, not {}", path, key, toml_type_name(*n)));
     }
   }
 
@@ -348,7 +331,7 @@ class Reader {
     if (const auto* f = n->as_floating_point()) {
       fail(n, fmt::format("{}{} must be a whole number, not {}", path, key, number_text(f->get())));
     } else {
-      fail(n, fmt::format("{}{} must be a whole number, not {}", path, key, type_name(*n)));
+      fail(n, fmt::format("{}{} must be a whole number, not {}", path, key, toml_type_name(*n)));
     }
     return false;
   }
@@ -386,7 +369,7 @@ void read_video(Reader& r, const toml::table& t, VideoSpec& v) {
   const toml::array* rows = ladder->as_array();
   if (rows == nullptr) {
     r.fail(ladder, fmt::format("video.bitrates must be a list of [[video.bitrates]] tables, not {}",
-                               type_name(*ladder)));
+                               toml_type_name(*ladder)));
     return;
   }
   v.bitrates.clear();
@@ -397,7 +380,7 @@ void read_video(Reader& r, const toml::table& t, VideoSpec& v) {
     if (step_table == nullptr) {
       r.fail(&row, fmt::format("video.bitrates[{}] must be a table (write [[video.bitrates]] rows "
                                "with max_height and kbps), not {}",
-                               i, type_name(row)));
+                               i, toml_type_name(row)));
       return;
     }
     r.only_keys(*step_table, rp, "in [[video.bitrates]]", kStepKeys);
@@ -456,7 +439,7 @@ void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
       if (std::find(std::begin(kImageFormats), std::end(kImageFormats), value) ==
           std::end(kImageFormats)) {
         r.fail(&item, fmt::format("image.formats: {} is not allowed (allowed: {})",
-                                  f != nullptr ? "\"" + value + "\"" : type_name(item),
+                                  f != nullptr ? "\"" + value + "\"" : toml_type_name(item),
                                   join_quoted(kImageFormats)));
         return;
       }
@@ -468,8 +451,8 @@ void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
   if (const toml::node* n = r.get(t, "widths")) {
     const toml::array* list = n->as_array();
     if (list == nullptr) {
-      r.fail(n,
-             fmt::format("image.widths must be a list of widths in pixels, not {}", type_name(*n)));
+      r.fail(n, fmt::format("image.widths must be a list of widths in pixels, not {}",
+                            toml_type_name(*n)));
       return;
     }
     m.widths.clear();

@@ -21,6 +21,7 @@
 #include "pipeline/catalog/dates.hpp"
 #include "pipeline/catalog/inventory_query.hpp"
 #include "pipeline/model/enum_names.hpp"
+#include "pipeline/presets/toml_words.hpp"
 
 namespace saluran {
 namespace {
@@ -38,25 +39,6 @@ std::string join(std::span<const std::string_view> names) {
   std::string out;
   for (std::string_view n : names) out += fmt::format("{}{}", out.empty() ? "" : ", ", n);
   return out;
-}
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "a whole number";
-    case toml::node_type::floating_point:
-      return "a number with a fraction";
-    case toml::node_type::boolean:
-      return "true or false";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "a list";
-    default:
-      return "a date or time";
-  }
 }
 
 // Levenshtein distance, to suggest the key a typo meant.
@@ -122,7 +104,8 @@ class Reader {
     if (const auto* s = n->as_string()) {
       out = s->get();
     } else {
-      fail(n, fmt::format("{}{} must be a string (in quotes), not {}", path, key, type_name(*n)));
+      fail(n,
+           fmt::format("{}{} must be a string (in quotes), not {}", path, key, toml_type_name(*n)));
     }
   }
 
@@ -141,13 +124,14 @@ class Reader {
     const toml::array* a = n->as_array();
     if (a == nullptr) {
       fail(n, fmt::format("{}{} must be a list of strings, e.g. [\"a\", \"b\"], not {}", path, key,
-                          type_name(*n)));
+                          toml_type_name(*n)));
       return;
     }
     for (const toml::node& item : *a) {
       const auto* s = item.as_string();
       if (s == nullptr) {
-        fail(&item, fmt::format("{}{} must hold strings only, not {}", path, key, type_name(item)));
+        fail(&item,
+             fmt::format("{}{} must hold strings only, not {}", path, key, toml_type_name(item)));
         return;
       }
       out.push_back(s->get());
@@ -269,7 +253,7 @@ void read_query(Reader& r, const toml::node& n, std::string_view path, StoryMedi
   if (q == nullptr) {
     r.fail(&n, fmt::format("{}query must be a table, e.g. {{ kind = \"photo\", day = "
                            "\"2025-03-14\" }}, not {}",
-                           path, type_name(n)));
+                           path, toml_type_name(n)));
     return;
   }
   const std::string qp = fmt::format("{}query.", path);
