@@ -61,7 +61,8 @@ nlohmann::json report_json(const ChannelReport& c) {
                      {"bytes", m.bytes}});
   nlohmann::json findings = nlohmann::json::array();
   for (const Finding& f : c.findings)
-    findings.push_back({{"what", f.what}, {"expected", f.expected}, {"found", f.found}});
+    findings.push_back(
+        {{"what", f.what}, {"expected", f.expected}, {"found", f.found}, {"pending", f.pending}});
   nlohmann::json j = {{"channel", c.channel},
                       {"kind", channel_kind_name(c.kind)},
                       {"state", channel_state_name(c.state)},
@@ -116,10 +117,16 @@ std::function<void(const PublishEvent&)> progress_printer(const PublishArgs& arg
 
 void print_channel(const ChannelReport& c) {
   for (const std::string& n : c.notes) std::cout << "  " << c.channel << ": " << n << '\n';
-  for (const Finding& f : c.findings)
+  for (const Finding& f : c.findings) {
+    if (f.pending) {
+      std::cout << fmt::format("  {}: pending: {}: {} (run saluran verify later)\n", c.channel,
+                               f.what, f.found.empty() ? "still processing" : f.found);
+      continue;
+    }
     std::cout << fmt::format("  {}: finding: {}: sent {}, the channel shows {}\n", c.channel,
                              f.what, f.expected.empty() ? "-" : f.expected,
                              f.found.empty() ? "-" : f.found);
+  }
   if (c.error) std::cerr << "error: " << c.channel << ": " << c.error->message << '\n';
 }
 
@@ -129,9 +136,13 @@ void print_summary(const PublishStoryResult& r, bool verify_only) {
   for (const ChannelReport& c : r.publish.channels) {
     int sent = 0;
     for (const MediaReport& m : c.media) sent += m.sent ? 1 : 0;
+    std::size_t pending = 0;
+    for (const Finding& f : c.findings) pending += f.pending ? 1 : 0;
     const std::string verify = !c.verified          ? "-"
                                : c.findings.empty() ? "ok"
-                                                    : fmt::format("{} findings", c.findings.size());
+                               : pending == c.findings.size()
+                                   ? "pending"
+                                   : fmt::format("{} findings", c.findings.size() - pending);
     rows.push_back({c.channel, channel_kind_name(c.kind), channel_state_name(c.state),
                     verify_only ? "-" : fmt::format("{} ({} new)", c.media.size(), sent),
                     human_bytes(c.bytes_sent), verify, fmt::format("{:.1f}s", c.seconds),

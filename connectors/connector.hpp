@@ -35,6 +35,22 @@ struct Finding {
   std::string what;      ///< e.g. "title", "featured image", "public page"
   std::string expected;  ///< what was sent
   std::string found;     ///< what the remote shows
+  /// Not a difference yet: the platform is still processing the post (a video being
+  /// transcoded); `saluran verify` reads it again later.
+  bool pending = false;
+};
+
+/// What a connector keeps between runs for its channel, in the catalog: the state of an upload
+/// in progress (a session URI, an upload id, a container id) so a run killed mid-upload resumes
+/// it, and counters such as the quota used today. Keys are the connector's own, e.g.
+/// "upload:" + upload_name or "quota:2026-12-07". Values are short text (JSON if need be).
+class ConnectorState {
+ public:
+  virtual ~ConnectorState() = default;
+  /// The value kept under `key`, empty when none.
+  virtual std::string load(const std::string& key) = 0;
+  /// Keeps `value` under `key` (committed before returning); empty removes it.
+  virtual void save(const std::string& key, const std::string& value) = 0;
 };
 
 /// What a connector is given besides the channel: its secret and the run's shared services.
@@ -67,6 +83,21 @@ class Connector {
   /// Reads the post (and its media) back and lists every difference from what was sent.
   virtual Result<std::vector<Finding>> verify(const ChannelPlan& plan, const RemoteItem& post,
                                               const std::vector<RemoteItem>& media) = 0;
+
+  /// Gives the connector its channel's kept state (the publish stage does, before any step);
+  /// without one, nothing is kept between runs.
+  void set_state(ConnectorState* state) { state_ = state; }
+
+ protected:
+  /// The value kept under `key`, empty without a state store.
+  std::string load_state(const std::string& key) const { return state_ ? state_->load(key) : ""; }
+  /// Keeps `value` under `key` when there is a state store.
+  void save_state(const std::string& key, const std::string& value) const {
+    if (state_) state_->save(key, value);
+  }
+
+ private:
+  ConnectorState* state_ = nullptr;
 };
 
 }  // namespace saluran

@@ -114,18 +114,25 @@ Result<std::optional<toml::table>> read_file(const fs::path& file) {
 #endif
 }
 
+/// `[name] key`, or nullopt when the file has none for it.
+Result<std::optional<std::string>> value_in(const fs::path& file, const toml::table& t,
+                                            const std::string& name, const std::string& key) {
+  const toml::node* entry = t.get(name);
+  if (entry == nullptr) return std::optional<std::string>{};
+  const toml::node* value = entry->is_table() ? entry->as_table()->get(key) : nullptr;
+  if (entry->is_table() && value == nullptr) return std::optional<std::string>{};
+  if (value == nullptr || !value->is_string()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("[{}] must be a table with {} = \"...\"", name, key),
+                      file.string(), fmt::format("line {}", entry->source().begin.line));
+  }
+  return std::optional<std::string>(value->as_string()->get());
+}
+
 /// `[name] secret`, or nullopt when the file has none for it.
 Result<std::optional<std::string>> secret_in(const fs::path& file, const toml::table& t,
                                              const std::string& name) {
-  const toml::node* entry = t.get(name);
-  if (entry == nullptr) return std::optional<std::string>{};
-  const toml::node* secret = entry->is_table() ? entry->as_table()->get("secret") : nullptr;
-  if (secret == nullptr || !secret->is_string()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("[{}] must be a table with secret = \"...\"", name),
-                      file.string(), fmt::format("line {}", entry->source().begin.line));
-  }
-  return std::optional<std::string>(secret->as_string()->get());
+  return value_in(file, t, name, "secret");
 }
 
 const char* env_value(const std::string& name) {
@@ -251,16 +258,30 @@ Result<std::string> read_secret(const ChannelConfig& channel) {
 }
 
 Status store_secret(const std::string& name, const std::string& secret) {
-  if (secret.empty() || secret.find_first_of("\r\n") != std::string::npos) {
+  return store_credential(name, "secret", secret);
+}
+
+Result<std::optional<std::string>> read_credential(const std::string& name,
+                                                   const std::string& key) {
+  const fs::path file = credentials_file();
+  auto t = read_file(file);
+  if (!t) return t.error();
+  if (!t->has_value()) return std::optional<std::string>{};
+  return value_in(file, **t, name, key);
+}
+
+Status store_credential(const std::string& name, const std::string& key, const std::string& value) {
+  if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("the secret for {} is empty or spans several lines", name));
+                      fmt::format("the {} for {} is empty or spans several lines", key, name));
   }
   const fs::path file = credentials_file();
   auto t = read_file(file);
   if (!t) return t.error();
   toml::table all = t->has_value() ? std::move(**t) : toml::table{};
   toml::table entry;
-  entry.insert_or_assign("secret", secret);
+  if (const toml::table* old = all.get_as<toml::table>(name)) entry = *old;
+  entry.insert_or_assign(key, value);
   all.insert_or_assign(name, std::move(entry));
   return write_file(file, all);
 }

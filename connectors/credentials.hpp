@@ -40,9 +40,18 @@ SecretOrigin secret_origin(const ChannelConfig& channel);
 /// file and the `chmod 600` fix. The message never contains a secret.
 Result<std::string> read_secret(const ChannelConfig& channel);
 
-/// Stores `secret` as `[name] secret` in the credentials file (created with mode 0600 in a 0700
-/// folder when absent), atomically: written under a temporary name, flushed, renamed.
+/// Stores `secret` as `[name] secret` in the credentials file (its other values are kept) (created
+/// with mode 0600 in a 0700 folder when absent), atomically: written under a temporary name,
+/// flushed, renamed.
 Status store_secret(const std::string& name, const std::string& secret);
+
+/// Another value of `[name]` in the credentials file (e.g. YouTube's "refresh_token"); nullopt
+/// when there is none. kPermission when the file is not 0600.
+Result<std::optional<std::string>> read_credential(const std::string& name, const std::string& key);
+
+/// Stores `[name] key = value` in the credentials file, keeping the table's other values,
+/// atomically and with mode 0600 like store_secret.
+Status store_credential(const std::string& name, const std::string& key, const std::string& value);
 
 /// Removes `name`'s secret from the credentials file (nothing to do when it has none).
 Status remove_secret(const std::string& name);

@@ -27,7 +27,7 @@ struct sqlite3;
 namespace saluran {
 
 /// Schema version this build writes; older catalogs are migrated on open, newer refused.
-inline constexpr int kCatalogSchemaVersion = 3;
+inline constexpr int kCatalogSchemaVersion = 4;
 
 /// Where the catalog of a library lives: "<library>/.saluran/catalog.db".
 std::string catalog_path(const std::string& library);
@@ -175,6 +175,13 @@ class Catalog {
                          const std::string& item, const std::string& findings_json);
   /// The publish log of a story, oldest first: "at channel item event detail" per line.
   Result<std::vector<std::string>> publish_log(const std::string& story);
+
+  /// A value a connector kept for `channel` under `key` (see ConnectorState), if any.
+  Result<std::optional<std::string>> connector_state(const std::string& channel,
+                                                     const std::string& key);
+  /// Keeps, and commits, `value` under `key` for `channel`; an empty value removes the key.
+  Status set_connector_state(const std::string& channel, const std::string& key,
+                             const std::string& value);
 
   /// Every library path the catalog knows (assets and sidecars), for consistency checks.
   Result<std::vector<std::string>> all_library_paths();

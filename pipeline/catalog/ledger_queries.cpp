@@ -185,4 +185,28 @@ Result<std::vector<std::string>> Catalog::publish_log(const std::string& story) 
   }
 }
 
+Result<std::optional<std::string>> Catalog::connector_state(const std::string& channel,
+                                                            const std::string& key) {
+  Result<Statement> st =
+      Statement::prepare(db_, "SELECT value FROM connector_state WHERE channel = ? AND key = ?");
+  if (!st) return st.error();
+  if (Status s = st->bind({channel, key}); !s) return s.error();
+  Result<bool> row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st->text(0));
+}
+
+Status Catalog::set_connector_state(const std::string& channel, const std::string& key,
+                                    const std::string& value) {
+  if (value.empty())
+    return run_statement(db_, "DELETE FROM connector_state WHERE channel = ? AND key = ?",
+                         {channel, key});
+  return run_statement(db_,
+                       "INSERT INTO connector_state (channel, key, value, updated_at) "
+                       "VALUES (?,?,?,?) ON CONFLICT (channel, key) DO UPDATE SET "
+                       "value = excluded.value, updated_at = excluded.updated_at",
+                       {channel, key, value, now_utc_iso()});
+}
+
 }  // namespace saluran

@@ -124,13 +124,25 @@ CREATE TABLE publish_log (
 CREATE INDEX publish_log_story ON publish_log(story, channel);
 )sql";
 
+// Step 4: what a connector keeps between runs for one channel: the state of an upload in progress
+// (a session URI, an upload id, a container), the quota it has used today.
+constexpr std::string_view kConnectorState = R"sql(
+CREATE TABLE connector_state (
+  channel TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (channel, key)
+);
+)sql";
+
 }  // namespace
 
 // A step is never edited once released; a change of schema is a new step appended here (and
 // kCatalogSchemaVersion raised to match).
 const std::vector<std::string_view>& migrations() {
   static const std::vector<std::string_view> kSteps = {kRunsAssetsSources, kFocusPoint,
-                                                       kPublishLedger};
+                                                       kPublishLedger, kConnectorState};
   return kSteps;
 }
 

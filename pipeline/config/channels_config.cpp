@@ -26,10 +26,33 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxChannelsFileBytes = 1u << 20;  // a hand-written file; 1 MiB is ample
 
-constexpr std::string_view kChannelKeys[] = {
-    "kind",       "url",          "user",        "path",
-    "secret_env", "on_published", "webhook_url", "webhook_secret_env",
-    "presets"};
+constexpr std::string_view kChannelKeys[] = {"kind",
+                                             "url",
+                                             "user",
+                                             "path",
+                                             "secret_env",
+                                             "on_published",
+                                             "webhook_url",
+                                             "webhook_secret_env",
+                                             "presets",
+                                             "account",
+                                             "client_id",
+                                             "upload_url",
+                                             "auth_url",
+                                             "token_url",
+                                             "privacy",
+                                             "playlist",
+                                             "made_for_kids",
+                                             "category_id",
+                                             "language",
+                                             "daily_quota",
+                                             "public_base_url",
+                                             "public_via"};
+// The keys only the platforms (youtube, facebook, instagram, x) take.
+constexpr std::string_view kPlatformKeys[] = {
+    "account",     "client_id",       "upload_url",    "auth_url",    "token_url",
+    "privacy",     "playlist",        "made_for_kids", "category_id", "language",
+    "daily_quota", "public_base_url", "public_via"};
 // Keys that would put a secret into the file: refused with the way to do it instead.
 constexpr std::string_view kSecretKeys[] = {"secret", "password", "token", "api_key", "key"};
 
@@ -106,6 +129,26 @@ class ChannelReader {
     fail(*n, fmt::format("{}{} must be a string (in quotes)", prefix_, key));
   }
 
+  void flag(std::string_view key, bool& out) {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr || error_) return;
+    if (const auto* b = n->as_boolean()) {
+      out = b->get();
+      return;
+    }
+    fail(*n, fmt::format("{}{} must be true or false", prefix_, key));
+  }
+
+  void whole(std::string_view key, long& out) {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr || error_) return;
+    if (const auto* i = n->as_integer(); i != nullptr && i->get() > 0) {
+      out = static_cast<long>(i->get());
+      return;
+    }
+    fail(*n, fmt::format("{}{} must be a whole number above 0", prefix_, key));
+  }
+
   void texts(std::string_view key, std::vector<std::string>& out) {
     const toml::node* n = table_.get(key);
     if (n == nullptr || error_) return;
@@ -154,6 +197,52 @@ struct Problem {
   std::string message;
 };
 
+bool is_platform(ChannelKind k) {
+  return k == ChannelKind::kYouTube || k == ChannelKind::kFacebook ||
+         k == ChannelKind::kInstagram || k == ChannelKind::kX;
+}
+
+// What the platforms need: an account for the Meta ones, an OAuth client for YouTube, known
+// privacy values, addresses that are URLs; and no platform key on another kind.
+std::optional<Problem> platform_problem(const ChannelConfig& c, const std::string& prefix) {
+  const ChannelConfig blank;
+  if (!is_platform(c.kind)) {
+    const bool any = !c.account.empty() || !c.client_id.empty() || !c.upload_url.empty() ||
+                     !c.auth_url.empty() || !c.token_url.empty() || !c.privacy.empty() ||
+                     !c.playlist.empty() || c.made_for_kids || !c.category_id.empty() ||
+                     !c.language.empty() || c.daily_quota != blank.daily_quota ||
+                     !c.public_base_url.empty() || !c.public_via.empty();
+    if (any)
+      return Problem{"", fmt::format("{}: {} is only for youtube, facebook, instagram and x "
+                                     "channels",
+                                     prefix.substr(0, prefix.size() - 1), join(kPlatformKeys))};
+    return std::nullopt;
+  }
+  const bool meta = c.kind == ChannelKind::kFacebook || c.kind == ChannelKind::kInstagram;
+  if (meta && c.account.empty())
+    return Problem{"", fmt::format("{}account is missing: a {} channel needs the {} id "
+                                   "(account = \"1784...\")",
+                                   prefix, channel_kind_name(c.kind),
+                                   c.kind == ChannelKind::kFacebook ? "Page" : "Instagram user")};
+  if (c.kind == ChannelKind::kYouTube && c.client_id.empty())
+    return Problem{"", fmt::format("{}client_id is missing: a youtube channel needs the OAuth "
+                                   "client id of the office's Google Cloud project",
+                                   prefix)};
+  if (!c.privacy.empty() && c.privacy != "public" && c.privacy != "unlisted" &&
+      c.privacy != "private")
+    return Problem{"privacy", fmt::format("{}privacy = \"{}\" is not allowed (allowed: public, "
+                                          "unlisted, private)",
+                                          prefix, c.privacy)};
+  for (const auto& [key, value] : {std::pair{"upload_url", &c.upload_url},
+                                   {"auth_url", &c.auth_url},
+                                   {"token_url", &c.token_url},
+                                   {"public_base_url", &c.public_base_url}}) {
+    if (!value->empty() && !is_http_url(*value))
+      return Problem{key, fmt::format("{}{} must start with http:// or https://", prefix, key)};
+  }
+  return std::nullopt;
+}
+
 // The rules between keys: what each kind needs.
 std::optional<Problem> channel_problem(const ChannelConfig& c) {
   const std::string prefix = fmt::format("channels.{}.", c.name);
@@ -186,6 +275,7 @@ std::optional<Problem> channel_problem(const ChannelConfig& c) {
                                       prefix, key)};
     }
   }
+  if (auto p = platform_problem(c, prefix)) return p;
   if (!c.webhook_url.empty() && !is_http_url(c.webhook_url)) {
     return Problem{"webhook_url",
                    fmt::format("{}webhook_url must start with http:// or https://", prefix)};
@@ -235,6 +325,20 @@ Result<ChannelConfig> read_channel(const fs::path& file, std::string_view name,
   r.text("webhook_url", c.webhook_url);
   r.text("webhook_secret_env", c.webhook_secret_env);
   r.texts("presets", c.presets);
+  for (const auto& [key, out] : {std::pair{"account", &c.account},
+                                 {"client_id", &c.client_id},
+                                 {"upload_url", &c.upload_url},
+                                 {"auth_url", &c.auth_url},
+                                 {"token_url", &c.token_url},
+                                 {"privacy", &c.privacy},
+                                 {"playlist", &c.playlist},
+                                 {"category_id", &c.category_id},
+                                 {"language", &c.language},
+                                 {"public_base_url", &c.public_base_url},
+                                 {"public_via", &c.public_via}})
+    r.text(key, *out);
+  r.flag("made_for_kids", c.made_for_kids);
+  r.whole("daily_quota", c.daily_quota);
   if (r.error()) return *r.error();
   if (!path.empty()) c.path = resolve_path(file, path);
   if (auto problem = channel_problem(c)) {
@@ -312,6 +416,21 @@ std::string channel_text(const fs::path& file, const ChannelConfig& c) {
   line("webhook_url", c.webhook_url);
   line("webhook_secret_env", c.webhook_secret_env);
   if (!c.presets.empty()) out += "presets = " + toml_quoted_list(c.presets) + "\n";
+  for (const auto& [key, value] : {std::pair{"account", &c.account},
+                                   {"client_id", &c.client_id},
+                                   {"upload_url", &c.upload_url},
+                                   {"auth_url", &c.auth_url},
+                                   {"token_url", &c.token_url},
+                                   {"privacy", &c.privacy},
+                                   {"playlist", &c.playlist},
+                                   {"category_id", &c.category_id},
+                                   {"language", &c.language},
+                                   {"public_base_url", &c.public_base_url},
+                                   {"public_via", &c.public_via}})
+    line(key, *value);
+  if (c.made_for_kids) out += "made_for_kids = true\n";
+  if (c.daily_quota != ChannelConfig{}.daily_quota)
+    out += fmt::format("daily_quota = {}\n", c.daily_quota);
   return out;
 }
 

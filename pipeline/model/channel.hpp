@@ -42,8 +42,24 @@ struct ChannelConfig {
   std::string webhook_url;                ///< optional POST of the same JSON, HMAC-SHA256 signed
   std::string webhook_secret_env;         ///< environment variable with the webhook's key
   std::vector<std::string> presets;       ///< renditions it takes; empty means the kind's default
-  std::filesystem::path file;             ///< the channels.toml it came from (for messages)
-  int line = 0;                           ///< the line of its table in that file
+
+  // The platforms (youtube, facebook, instagram, x). `url` is the API's root when set (a proxy,
+  // a test server); empty means the platform's own (see platform_defaults in channels_config).
+  std::string account;          ///< facebook: Page id; instagram: IG user id; x: user id
+  std::string client_id;        ///< youtube: OAuth client id; facebook: app id; x: client id
+  std::string upload_url;       ///< youtube: upload root; facebook: graph-video root
+  std::string auth_url;         ///< youtube: the OAuth consent page
+  std::string token_url;        ///< youtube (and x): the OAuth token endpoint
+  std::string privacy;          ///< youtube: public, unlisted or private (default public)
+  std::string playlist;         ///< youtube: a playlist id the video is added to (optional)
+  bool made_for_kids = false;   ///< youtube: status.selfDeclaredMadeForKids
+  std::string category_id;      ///< youtube: snippet.categoryId (default "25", News & Politics)
+  std::string language;         ///< youtube: snippet.defaultLanguage (default "id")
+  long daily_quota = 10000;     ///< youtube: the project's quota units per day
+  std::string public_base_url;  ///< instagram/facebook: public folder the renditions are in
+  std::string public_via;       ///< instagram/facebook: website channel that hosts the files
+  std::filesystem::path file;   ///< the channels.toml it came from (for messages)
+  int line = 0;                 ///< the line of its table in that file
 };
 
 /// What a channel's posts may hold, from the platform's published limits (0 = no limit).
@@ -53,5 +69,11 @@ struct ChannelTextLimits {
   std::size_t hashtags = 0;       ///< e.g. Instagram 30
   bool html_body = false;         ///< the body is HTML (website, folder) rather than plain text
 };
+
+/// `channel` with every empty platform setting given the platform's own value: the API roots
+/// (YouTube https://www.googleapis.com, Facebook and Instagram https://graph.facebook.com/v24.0,
+/// X https://api.x.com), Google's OAuth pages, privacy "public", category "25", language "id".
+/// Connectors call it on the channel they are given; nothing else changes.
+ChannelConfig with_platform_defaults(ChannelConfig channel);
 
 }  // namespace saluran

@@ -27,6 +27,13 @@ struct PlannedMedia {
   std::string caption;
   std::optional<FocusPoint> focus;
   std::optional<TimeRange> trim;
+  /// An address the platform can fetch the file from (Instagram and Facebook fetch by URL):
+  /// filled by the publish stage from the media host channel's upload of this file, or from
+  /// the channel's public_base_url; empty when there is none.
+  std::string public_url;
+  int width = 0;       ///< of the rendition as planned (0: unknown)
+  int height = 0;      ///< of the rendition as planned (0: unknown)
+  double seconds = 0;  ///< length of a video or sound rendition as planned (0: unknown)
 };
 
 /// The text exactly as the channel will show it (cut to its limits at a word boundary).
@@ -58,6 +65,9 @@ struct ChannelPlan {
   std::vector<PlanProblem> problems;
   PostStatus status = PostStatus::kPublish;  ///< the story's status (Story::status)
   std::string schedule;  ///< ISO 8601 with offset when status is kScheduled (Story::schedule)
+  /// The website channel (`public_via`) whose media upload of each file gives the public
+  /// address this channel's platform fetches it from (Instagram); none when not configured.
+  std::optional<ChannelConfig> media_host;
 };
 
 /// The whole plan of one story.

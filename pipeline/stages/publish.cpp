@@ -20,13 +20,35 @@ namespace {
 
 constexpr const char* kPostItem = "post";
 
+// A connector's kept state, in the catalog under the channel's name (serialised by the mutex).
+class CatalogState final : public ConnectorState {
+ public:
+  CatalogState(Catalog* catalog, std::mutex& mutex, std::string channel)
+      : catalog_(catalog), mutex_(mutex), channel_(std::move(channel)) {}
+  std::string load(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    Result<std::optional<std::string>> v = catalog_->connector_state(channel_, key);
+    return v && *v ? **v : std::string();
+  }
+  void save(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mutex_);
+    (void)catalog_->set_connector_state(channel_, key, value);
+  }
+
+ private:
+  Catalog* catalog_;
+  std::mutex& mutex_;
+  std::string channel_;
+};
+
 // One channel's run: the plan, its connector, the shared ledger and the report being filled.
 struct ChannelRun {
   const PublishRequest& req;
-  const ChannelPlan& plan;
+  ChannelPlan plan;  ///< a copy: the publish stage fills in the media's public addresses
   std::mutex& catalog_mutex;
   std::unique_ptr<Connector> conn;
   ChannelReport report;
+  CatalogState state;
   /// An up-to-date post whose last read-back found nothing: publish does not read it again
   /// (`saluran verify` does).
   std::string verified_clean_at;
@@ -192,7 +214,8 @@ Status send_post(ChannelRun& run, const std::vector<RemoteItem>& media) {
 std::string findings_json(const std::vector<Finding>& findings) {
   nlohmann::json a = nlohmann::json::array();
   for (const Finding& f : findings)
-    a.push_back({{"what", f.what}, {"expected", f.expected}, {"found", f.found}});
+    a.push_back(
+        {{"what", f.what}, {"expected", f.expected}, {"found", f.found}, {"pending", f.pending}});
   return a.dump();
 }
 
@@ -218,7 +241,8 @@ void verify_post(ChannelRun& run, const std::vector<RemoteItem>& media) {
 
 // Blocking problems of the story or of this channel: the channel is not sent.
 bool blocked(ChannelRun& run) {
-  for (const auto* list : {&run.req.plan->problems, &run.plan.problems}) {
+  const ChannelPlan& plan = run.plan;
+  for (const std::vector<PlanProblem>* list : {&run.req.plan->problems, &plan.problems}) {
     for (const PlanProblem& p : *list) {
       if (!p.blocking) continue;
       run.report.state = ChannelState::kBlocked;
@@ -237,6 +261,7 @@ bool connect(ChannelRun& run) {
     return false;
   }
   run.conn = std::move(*conn);
+  run.conn->set_state(&run.state);
   return true;
 }
 
@@ -348,7 +373,10 @@ void run_some(const PublishRequest& request, const std::vector<ChannelPlan>& pla
       [&](std::size_t k) {
         const std::size_t i = indices[k];
         const auto start = std::chrono::steady_clock::now();
-        ChannelRun run{request, plans[i], catalog_mutex, nullptr, {}, {}};
+        ChannelRun run{
+            request, plans[i], catalog_mutex,
+            nullptr, {},       CatalogState(request.catalog, catalog_mutex, plans[i].channel.name),
+            {}};
         run.report.channel = plans[i].channel.name;
         run.report.kind = plans[i].channel.kind;
         step(run);
@@ -426,7 +454,8 @@ bool PublishResult::all_good() const {
       case ChannelState::kUpdated:
       case ChannelState::kUpToDate:
       case ChannelState::kDryRun:
-        if (!c.findings.empty()) return false;
+        for (const Finding& f : c.findings)
+          if (!f.pending) return false;
         for (const HookOutcome& h : c.hooks)
           if (!h.ok) return false;
         break;

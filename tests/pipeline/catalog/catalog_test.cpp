@@ -418,8 +418,9 @@ TEST(CatalogOpen, MigratesAVersionOneCatalogKeepingItsAssets) {
                           "D750", DeviceClass::kCamera);
     ASSERT_TRUE(c->add_asset(a, source_at(a.info.path, 1007, 1), run).ok());
   }
-  {  // back to what version 1 wrote: no focus columns, no publish ledger
+  {  // back to what version 1 wrote: no focus columns, no publish ledger, no connector state
     RawDb raw = raw_open(p);
+    raw_exec(raw.get(), "DROP TABLE connector_state");
     raw_exec(raw.get(), "DROP TABLE publish_log");
     raw_exec(raw.get(), "DROP TABLE publish_ledger");
     raw_exec(raw.get(), "ALTER TABLE assets DROP COLUMN focus_x");
@@ -1070,6 +1071,21 @@ TEST(MediaInfoJson, DamagedJsonIsAnErrorNotACrash) {
   j = good;
   j["telemetry"]["frames"] = nullptr;
   expect_corrupt(j, "telemetry frames null");
+}
+
+TEST(CatalogConnectorState, KeepsReplacesAndRemovesValuesPerChannel) {
+  TempDir dir;
+  Result<Catalog> c = Catalog::open(catalog_path(dir.path().string()));
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_FALSE(c->connector_state("youtube", "upload:a.mp4").value());
+  ASSERT_TRUE(c->set_connector_state("youtube", "upload:a.mp4", "https://up/1").ok());
+  ASSERT_TRUE(c->set_connector_state("x", "upload:a.mp4", "99").ok());
+  EXPECT_EQ(c->connector_state("youtube", "upload:a.mp4").value().value(), "https://up/1");
+  ASSERT_TRUE(c->set_connector_state("youtube", "upload:a.mp4", "https://up/2").ok());
+  EXPECT_EQ(c->connector_state("youtube", "upload:a.mp4").value().value(), "https://up/2");
+  ASSERT_TRUE(c->set_connector_state("youtube", "upload:a.mp4", "").ok());
+  EXPECT_FALSE(c->connector_state("youtube", "upload:a.mp4").value());
+  EXPECT_EQ(c->connector_state("x", "upload:a.mp4").value().value(), "99");
 }
 
 }  // namespace
