@@ -1,0 +1,80 @@
+// FakePlatform: the server thread, failure injection and counters shared by the platform fakes.
+
+#include "tests/fakes/fake_platform.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace saluran::test {
+
+FakePlatform::FakePlatform() {
+  server_.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return before(req, res); });
+}
+
+FakePlatform::~FakePlatform() {
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void FakePlatform::start() {
+  port_ = server_.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("fake platform: cannot bind 127.0.0.1");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+std::string FakePlatform::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+void FakePlatform::inject(FakeFailure failure) {
+  std::lock_guard lock(mutex_);
+  failures_.push_back(std::move(failure));
+}
+
+void FakePlatform::clear_failures() {
+  std::lock_guard lock(mutex_);
+  failures_.clear();
+}
+
+int FakePlatform::requests(const std::string& prefix) const {
+  std::lock_guard lock(mutex_);
+  int n = 0;
+  for (const auto& [path, count] : requests_)
+    if (path.starts_with(prefix)) n += count;
+  return n;
+}
+
+std::uint64_t FakePlatform::bytes_received(const std::string& prefix) const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t n = 0;
+  for (const auto& [path, count] : bytes_)
+    if (path.starts_with(prefix)) n += count;
+  return n;
+}
+
+httplib::Server::HandlerResponse FakePlatform::before(const httplib::Request& req,
+                                                      httplib::Response& res) {
+  FakeFailure failure;
+  {
+    std::lock_guard lock(mutex_);
+    ++requests_[req.path];
+    bytes_[req.path] += req.body.size();
+    auto it = failures_.begin();
+    while (it != failures_.end() &&
+           !(req.path.starts_with(it->path) && (it->method.empty() || it->method == req.method)))
+      ++it;
+    if (it == failures_.end()) return httplib::Server::HandlerResponse::Unhandled;
+    failure = *it;
+    if (--it->times <= 0) failures_.erase(it);
+  }
+  if (failure.kind == FakeFailure::kStall)
+    std::this_thread::sleep_for(std::chrono::milliseconds(failure.stall_ms));
+  res.status = failure.status;
+  if (!failure.retry_after.empty()) res.set_header("Retry-After", failure.retry_after);
+  res.set_content(failure.body, "application/json; charset=UTF-8");
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+}  // namespace saluran::test
