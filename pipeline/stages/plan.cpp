@@ -13,6 +13,7 @@
 
 #include "pipeline/model/enum_names.hpp"
 #include "pipeline/ops/post_text.hpp"
+#include "pipeline/stages/plan_platform.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/story_media.hpp"
 #include "pipeline/stages/story_parse.hpp"
@@ -246,6 +247,41 @@ void check_length(const ResolvedMedia& m, const Preset& p, const std::string& ch
                         p.name, clock(l.min_duration_s)));
 }
 
+// The rendition's frame and length as planned: a fixed frame (fill, fit, blur-pad), else the
+// source's upright shape scaled into the preset's box; the length from the trim or the source,
+// within the preset's cut when it trims.
+void plan_shape(const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
+  const auto& pic = m.asset.info.picture;
+  double w = pic ? pic->upright_width : 0;
+  double h = pic ? pic->upright_height : 0;
+  int fw = 0, fh = 0, bw = 0, bh = 0;
+  AspectMode mode = AspectMode::kKeep;
+  if (p.image) {
+    fw = p.image->width, fh = p.image->height, bw = p.image->max_width, bh = p.image->max_height;
+    mode = p.image->aspect;
+  } else if (p.video) {
+    fw = p.video->width, fh = p.video->height, bw = p.video->max_width, bh = p.video->max_height;
+    mode = p.video->aspect;
+  }
+  if (mode != AspectMode::kKeep && fw > 0 && fh > 0) {
+    w = fw, h = fh;
+  } else if (w > 0 && h > 0) {
+    double scale = 1;
+    if (bw > 0) scale = std::min(scale, bw / std::max(w, h));
+    if (bh > 0) scale = std::min(scale, bh / std::min(w, h));
+    w = std::round(w * scale), h = std::round(h * scale);
+  }
+  pm.width = static_cast<int>(w);
+  pm.height = static_cast<int>(h);
+  const std::optional<double> full = m.asset.info.duration_s;
+  double seconds = m.ref.trim ? std::min(m.ref.trim->end_s, full.value_or(m.ref.trim->end_s)) -
+                                    m.ref.trim->start_s
+                              : full.value_or(0);
+  if (p.limits.too_long == TooLong::kTrim && p.limits.max_duration_s > 0)
+    seconds = std::min(seconds, p.limits.max_duration_s);
+  pm.seconds = p.kind == PresetKind::kImage ? 0 : std::max(0.0, seconds);
+}
+
 PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p) {
   PlannedMedia pm;
   pm.role = m.ref.role;
@@ -264,6 +300,7 @@ PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p)
   pm.alt = m.ref.alt.empty() ? m.ref.caption : m.ref.alt;
   pm.focus = m.ref.focus;
   pm.trim = m.ref.trim;
+  plan_shape(m, p, pm);
   return pm;
 }
 
@@ -312,6 +349,8 @@ ChannelPlan channel_plan(const Context& cx, const ChannelConfig& ch) {
   plan.text = channel_text(cx, ch, prof, plan.problems);
   channel_media(cx, ch, prof, plan);
   check_needs(prof, plan);
+  const ChannelOverride* o = override_of(cx.in.story, ch.name);
+  plan_platform(cx.in.channels, plan, o != nullptr && !o->media.empty());
   return plan;
 }
 

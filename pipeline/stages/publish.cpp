@@ -292,8 +292,37 @@ void run_hooks(ChannelRun& run, const std::vector<RemoteItem>& media) {
   run.report.hooks = std::move(report.outcomes);
 }
 
+// The public address of each file the platform fetches (Instagram): the media host channel's
+// upload of it, framed by the ledger under the host's name like any upload, so it is sent once.
+Status host_media(ChannelRun& run) {
+  if (!run.plan.media_host) return Ok{};
+  ChannelPlan host_plan;
+  host_plan.channel = *run.plan.media_host;
+  ChannelRun host{
+      run.req, host_plan, run.catalog_mutex,
+      nullptr, {},        CatalogState(run.req.catalog, run.catalog_mutex, host_plan.channel.name),
+      {}};
+  if (!connect(host)) return *host.report.error;
+  for (PlannedMedia& m : run.plan.media) {
+    if (!m.public_url.empty()) continue;
+    MediaReport out;
+    Result<RemoteItem> r = send_media(host, m, out);
+    if (!r) return r.error();
+    m.public_url = r->url;
+    if (out.sent)
+      run.report.notes.push_back(fmt::format("{} put on {} for the platform to fetch: {}",
+                                             m.upload_name, host_plan.channel.name, r->url));
+  }
+  return Ok{};
+}
+
 void publish_channel(ChannelRun& run) {
   if (blocked(run) || !connect(run)) return;
+  if (Status s = host_media(run); !s) {
+    run.report.state = ChannelState::kFailed;
+    run.report.error = run.channel_error(s.error());
+    return;
+  }
   std::vector<RemoteItem> remotes;
   for (const PlannedMedia& m : run.plan.media) {
     MediaReport out;

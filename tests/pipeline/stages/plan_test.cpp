@@ -134,6 +134,7 @@ class PlanTest : public ::testing::Test {
         config("youtube", ChannelKind::kYouTube)};
     out[0].url = "http://127.0.0.1:8080/";
     out[1].path = "/srv/playout";
+    out[3].public_base_url = "https://cdn.example.go.id/render/";
     return out;
   }
 
@@ -217,6 +218,14 @@ TEST_F(PlanTest, EveryChannelGetsItsRenditions) {
   ASSERT_EQ(yt.media.size(), 2u);
   EXPECT_EQ(yt.media[0].preset, "youtube-thumbnail");
   EXPECT_EQ(yt.media[1].preset, "youtube");
+  // X posts the video alone (four photos or one video), and says so.
+  const ChannelPlan& x = channel(p, "x");
+  ASSERT_EQ(x.media.size(), 1u);
+  EXPECT_EQ(x.media[0].kind, "video");
+  EXPECT_TRUE(mentions(x.problems, "the video is posted"));
+  EXPECT_EQ(
+      channel(p, "instagram").media[0].public_url.rfind("https://cdn.example.go.id/render/", 0),
+      0u);
   // Upload names: the slug, the asset, the preset; unique across the plan.
   std::set<std::string> names;
   for (const ChannelPlan& c : p.channels) {

@@ -264,5 +264,61 @@ TEST_F(PublishStage, VerifyOfAStoryNeverPublishedSaysSo) {
   EXPECT_NE(v.channels[0].error->message.find("never sent"), std::string::npos);
 }
 
+// A platform that fetches files by address (Instagram): records the public_url it was given,
+// keeps a value in its channel's state, and reports its post as still processing.
+class FetchingConnector : public FakeConnector {
+ public:
+  FetchingConnector(FakeRemote& r, std::vector<std::string>& urls)
+      : FakeConnector(r), urls_(urls) {}
+  Result<RemoteItem> upload_media(const ChannelPlan& plan, const PlannedMedia& m) override {
+    urls_.push_back(m.public_url);
+    save_state("upload:" + m.upload_name, "container-" + std::to_string(urls_.size()));
+    return FakeConnector::upload_media(plan, m);
+  }
+  Result<std::vector<Finding>> verify(const ChannelPlan&, const RemoteItem&,
+                                      const std::vector<RemoteItem>&) override {
+    return std::vector<Finding>{{"processing", "finished", "in progress", true}};
+  }
+
+ private:
+  std::vector<std::string>& urls_;
+};
+
+TEST_F(PublishStage, AMediaHostGivesEachFileItsPublicAddressOnceAndStateIsKept) {
+  ChannelPlan ig = plan_.channels[0];
+  ig.channel.name = "instagram";
+  ig.channel.kind = ChannelKind::kInstagram;
+  ig.media_host = plan_.channels[0].channel;
+  for (PlannedMedia& m : ig.media) m.upload_name += ".ig";
+  plan_.channels = {ig};
+  FakeRemote host_remote;
+  std::vector<std::string> urls;
+  PublishRequest req;
+  req.plan = &plan_;
+  req.catalog = &*catalog_;
+  req.connectors = [&](const ChannelConfig& c) -> Result<std::unique_ptr<Connector>> {
+    if (c.name == "website")
+      return std::unique_ptr<Connector>(std::make_unique<FakeConnector>(host_remote));
+    return std::unique_ptr<Connector>(std::make_unique<FetchingConnector>(remote_, urls));
+  };
+  PublishResult first = publish(req);
+  ASSERT_EQ(first.channels.size(), 1u);
+  EXPECT_EQ(first.channels[0].state, ChannelState::kPublished);
+  EXPECT_EQ(host_remote.uploads, 4);
+  ASSERT_EQ(urls.size(), 4u);
+  EXPECT_EQ(urls[0], "http://remote/" + ig.media[0].upload_name);  // the host's address
+  EXPECT_EQ(catalog_->connector_state("instagram", "upload:" + ig.media[3].upload_name).value(),
+            std::optional<std::string>("container-4"));
+  // Still processing: pending, not a difference; the rerun reads it back again.
+  ASSERT_EQ(first.channels[0].findings.size(), 1u);
+  EXPECT_TRUE(first.channels[0].findings[0].pending);
+  EXPECT_TRUE(first.all_good());
+  PublishResult second = publish(req);
+  EXPECT_EQ(second.channels[0].state, ChannelState::kUpToDate);
+  EXPECT_EQ(host_remote.uploads, 4);  // hosted once
+  EXPECT_EQ(remote_.uploads, 4);
+  EXPECT_EQ(second.channels[0].findings.size(), 1u);  // read back again: it was pending
+}
+
 }  // namespace
 }  // namespace saluran
