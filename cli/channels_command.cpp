@@ -38,6 +38,7 @@ struct ChannelsArgs {
   std::string user;
   std::string path;
   std::string secret_env;
+  ChannelConfig platform;  ///< the platform keys given (--account, --client-id, ...)
   bool json = false;
   bool verbose = false;
   std::vector<std::string> names;
@@ -101,6 +102,12 @@ Result<ChannelConfig> channel_from(const ChannelsArgs& args) {
   if (c.kind == ChannelKind::kIcecast && c.user.empty()) c.user = "source";
   if (!args.path.empty()) c.path = fs::absolute(args.path).lexically_normal();
   c.secret_env = args.secret_env;
+  c.account = args.platform.account;
+  c.client_id = args.platform.client_id;
+  c.privacy = args.platform.privacy;
+  c.playlist = args.platform.playlist;
+  c.public_via = args.platform.public_via;
+  c.public_base_url = args.platform.public_base_url;
   if (!c.secret_env.empty() && !kind_needs_secret(c.kind)) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("--secret-env: a {} channel needs no secret", args.kind));
@@ -306,6 +313,19 @@ Runner add_channels_command(CLI::App& app) {
                   "Read the secret from this environment variable when publishing, instead of "
                   "storing it")
       ->type_name("VAR");
+  add->add_option("--account", args->platform.account,
+                  "facebook: the Page id; instagram: the Instagram user id; x: the user id");
+  add->add_option("--client-id", args->platform.client_id,
+                  "youtube: the OAuth client id of the office's Google Cloud project");
+  add->add_option("--privacy", args->platform.privacy, "youtube: public, unlisted or private");
+  add->add_option("--playlist", args->platform.playlist, "youtube: add each video to this list");
+  add->add_option("--public-via", args->platform.public_via,
+                  "instagram: the wordpress channel whose media library gives each file the "
+                  "public address Instagram fetches it from")
+      ->type_name("CHANNEL");
+  add->add_option("--public-base-url", args->platform.public_base_url,
+                  "instagram: a public folder on the internet that holds the renditions")
+      ->type_name("URL");
   add->footer(
       "The secret (password, Application Password) is read from standard input: typed when\n"
       "asked (not shown), or piped in. It is stored in the credentials file, never on the\n"
@@ -313,6 +333,10 @@ Runner add_channels_command(CLI::App& app) {
       "  saluran channels add website --kind wordpress --url https://example.go.id --user admin\n"
       "  saluran channels add live --kind icecast --url http://radio:8000/live --secret-env ICE\n"
       "  saluran channels add radio --kind playout --path /mnt/playout/incoming\n"
+      "  saluran channels add fb --kind facebook --account 1234567890   (Page access token)\n"
+      "  saluran channels add ig --kind instagram --account 1784... --public-via website\n"
+      "  saluran channels add youtube --kind youtube --client-id ID.apps.googleusercontent.com\n"
+      "      (client secret on standard input; then: saluran channels login youtube)\n"
       "Exit code: 0 saved, 2 a value is wrong (the message says which), 3 a file cannot be "
       "written.");
   add->fallthrough();

@@ -48,11 +48,6 @@ constexpr std::string_view kChannelKeys[] = {"kind",
                                              "daily_quota",
                                              "public_base_url",
                                              "public_via"};
-// The keys only the platforms (youtube, facebook, instagram, x) take.
-constexpr std::string_view kPlatformKeys[] = {
-    "account",     "client_id",       "upload_url",    "auth_url",    "token_url",
-    "privacy",     "playlist",        "made_for_kids", "category_id", "language",
-    "daily_quota", "public_base_url", "public_via"};
 // Keys that would put a secret into the file: refused with the way to do it instead.
 constexpr std::string_view kSecretKeys[] = {"secret", "password", "token", "api_key", "key"};
 
@@ -207,15 +202,25 @@ bool is_platform(ChannelKind k) {
 std::optional<Problem> platform_problem(const ChannelConfig& c, const std::string& prefix) {
   const ChannelConfig blank;
   if (!is_platform(c.kind)) {
-    const bool any = !c.account.empty() || !c.client_id.empty() || !c.upload_url.empty() ||
-                     !c.auth_url.empty() || !c.token_url.empty() || !c.privacy.empty() ||
-                     !c.playlist.empty() || c.made_for_kids || !c.category_id.empty() ||
-                     !c.language.empty() || c.daily_quota != blank.daily_quota ||
-                     !c.public_base_url.empty() || !c.public_via.empty();
-    if (any)
-      return Problem{"", fmt::format("{}: {} is only for youtube, facebook, instagram and x "
-                                     "channels",
-                                     prefix.substr(0, prefix.size() - 1), join(kPlatformKeys))};
+    const std::pair<const char*, bool> given[] = {
+        {"account", !c.account.empty()},
+        {"client_id", !c.client_id.empty()},
+        {"upload_url", !c.upload_url.empty()},
+        {"auth_url", !c.auth_url.empty()},
+        {"token_url", !c.token_url.empty()},
+        {"privacy", !c.privacy.empty()},
+        {"playlist", !c.playlist.empty()},
+        {"made_for_kids", c.made_for_kids},
+        {"category_id", !c.category_id.empty()},
+        {"language", !c.language.empty()},
+        {"daily_quota", c.daily_quota != blank.daily_quota},
+        {"public_base_url", !c.public_base_url.empty()},
+        {"public_via", !c.public_via.empty()}};
+    for (const auto& [key, set] : given)
+      if (set)
+        return Problem{key, fmt::format("{}{} is only for youtube, facebook, instagram and x "
+                                        "channels, not {}",
+                                        prefix, key, channel_kind_name(c.kind))};
     return std::nullopt;
   }
   const bool meta = c.kind == ChannelKind::kFacebook || c.kind == ChannelKind::kInstagram;

@@ -239,5 +239,54 @@ TEST(ChannelsConfig, TheDemoFileLoads) {
   EXPECT_EQ((*r)[1].path, (source / "build" / "demo-playout").lexically_normal());
 }
 
+TEST(ChannelsConfig, PlatformKeysAreReadCheckedAndWrittenBack) {
+  test::TempDir dir("channels");
+  const fs::path f = write(dir, "channels.toml",
+                           "[channels.youtube]\nkind = \"youtube\"\nclient_id = \"abc.apps\"\n"
+                           "privacy = \"unlisted\"\nplaylist = \"PL1\"\nmade_for_kids = true\n"
+                           "daily_quota = 20000\nurl = \"http://127.0.0.1:9/\"\n"
+                           "[channels.ig]\nkind = \"instagram\"\naccount = \"1784\"\n"
+                           "public_via = \"website\"\n");
+  Result<std::vector<ChannelConfig>> cs = load_channels(f);
+  ASSERT_TRUE(cs) << cs.error().to_string();
+  ASSERT_EQ(cs->size(), 2u);
+  const ChannelConfig& yt = (*cs)[0];
+  EXPECT_EQ(yt.client_id, "abc.apps");
+  EXPECT_EQ(yt.privacy, "unlisted");
+  EXPECT_EQ(yt.playlist, "PL1");
+  EXPECT_TRUE(yt.made_for_kids);
+  EXPECT_EQ(yt.daily_quota, 20000);
+  EXPECT_EQ((*cs)[1].account, "1784");
+  EXPECT_EQ((*cs)[1].public_via, "website");
+  // Defaults fill only what is not given.
+  const ChannelConfig d = with_platform_defaults(yt);
+  EXPECT_EQ(d.url, "http://127.0.0.1:9/");
+  EXPECT_EQ(d.token_url, "https://oauth2.googleapis.com/token");
+  EXPECT_EQ(d.category_id, "25");
+  EXPECT_EQ(d.language, "id");
+  ASSERT_TRUE(save_channels(dir.path() / "again.toml", *cs));
+  Result<std::vector<ChannelConfig>> again = load_channels(dir.path() / "again.toml");
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_EQ((*again)[0].daily_quota, 20000);
+  EXPECT_TRUE((*again)[0].made_for_kids);
+  EXPECT_EQ((*again)[1].public_via, "website");
+
+  for (const auto& [text, expected] :
+       {std::pair{"[channels.fb]\nkind = \"facebook\"\n", "account is missing"},
+        {"[channels.yt]\nkind = \"youtube\"\n", "client_id is missing"},
+        {"[channels.yt]\nkind = \"youtube\"\nclient_id = \"a\"\nprivacy = \"secret\"\n",
+         "privacy = \"secret\" is not allowed"},
+        {"[channels.w]\nkind = \"playout\"\npath = \"/x\"\naccount = \"1\"\n",
+         "account is only for youtube"},
+        {"[channels.yt]\nkind = \"youtube\"\nclient_id = \"a\"\ndaily_quota = 0\n",
+         "daily_quota must be a whole number above 0"},
+        {"[channels.yt]\nkind = \"youtube\"\nclient_id = \"a\"\nmade_for_kids = \"no\"\n",
+         "made_for_kids must be true or false"}}) {
+    Result<std::vector<ChannelConfig>> bad = load_channels(write(dir, "bad.toml", text));
+    ASSERT_FALSE(bad) << text;
+    EXPECT_NE(bad.error().to_string().find(expected), std::string::npos) << bad.error().to_string();
+  }
+}
+
 }  // namespace
 }  // namespace saluran
