@@ -360,6 +360,20 @@ TEST(XConnector, KilledUploadContinuesFromTheKeptSegment) {
   EXPECT_LE(rig.fake.append_bytes(), 600'000u + 10 * 512);
 }
 
+TEST(XConnector, SegmentWhoseAnswerWasLostIsSentAgainAndReplaced) {
+  Rig rig;
+  rig.plan.media.push_back(rig.photo("foto.jpg", 300'000, "alt"));  // 5 segments of 64 KB
+  rig.fake.drop_append_answers(1);
+  auto c = rig.connector();
+  std::vector<RemoteItem> media;
+  Result<RemoteItem> post = publish(*c, rig.plan, &media);
+  ASSERT_TRUE(post) << post.error().to_string();
+  EXPECT_EQ(rig.fake.appends(), 6);  // the first segment twice: X keeps the last copy
+  EXPECT_EQ(rig.fake.stored_bytes(media[0].id), 300'000u);
+  EXPECT_LE(rig.fake.append_bytes(), 300'000u + (64u << 10) + 6 * 512);
+  EXPECT_EQ(rig.fake.completed_uploads(), 1);
+}
+
 TEST(XConnector, ExpiredKeptUploadStartsAgain) {
   Rig rig;
   rig.plan.media.push_back(rig.photo("foto.jpg", 200'000, "alt"));

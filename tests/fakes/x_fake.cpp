@@ -165,6 +165,10 @@ void FakeX::append(const httplib::Request& req, httplib::Response& res) {
   m.segments[index] = bytes;  // a segment sent again replaces the earlier copy
   ++appends_;
   append_bytes_ += std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+  if (drop_append_answers_ > 0) {
+    --drop_append_answers_;
+    return problem(res, 503, "Service Unavailable", "Service Unavailable");
+  }
   answer(res, {{"data", {{"expires_at", 0}}}});
 }
 
@@ -452,6 +456,10 @@ void FakeX::set_post_limit(int remaining, long long reset_epoch) {
 void FakeX::set_media_state(const std::string& id, const std::string& state) {
   std::lock_guard lock(state_mutex());
   media_[id].state = state;
+}
+void FakeX::drop_append_answers(int n) {
+  std::lock_guard lock(state_mutex());
+  drop_append_answers_ = n;
 }
 void FakeX::drop_post_answers(int n) {
   std::lock_guard lock(state_mutex());

@@ -74,6 +74,9 @@ class FakeX : public FakePlatform {
   /// The next `n` posts are made but answered 503, as when the answer is lost on the way.
   void drop_post_answers(int n);
 
+  /// The next `n` appends are stored but answered 503 (the answer lost after X kept the segment).
+  void drop_append_answers(int n);
+
   /// Posts made.
   int posts() const;
   /// All posts, oldest first.
@@ -126,6 +129,7 @@ class FakeX : public FakePlatform {
   int check_after_ = 0;
   int posts_left_ = -1;
   int drop_answers_ = 0;
+  int drop_append_answers_ = 0;
   long long reset_epoch_ = 0;
 };
 
