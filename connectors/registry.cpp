@@ -10,6 +10,7 @@
 #include "connectors/icecast.hpp"
 #include "connectors/playout.hpp"
 #include "connectors/wordpress.hpp"
+#include "connectors/x.hpp"
 #include "pipeline/model/enum_names.hpp"
 
 namespace saluran {
@@ -37,10 +38,11 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
       return std::unique_ptr<Connector>(new WordPressConnector(channel, std::move(context)));
     case ChannelKind::kIcecast:
       return std::unique_ptr<Connector>(new IcecastConnector(channel, std::move(context)));
+    case ChannelKind::kX:
+      return std::unique_ptr<Connector>(new XConnector(channel, std::move(context)));
     case ChannelKind::kYouTube:
     case ChannelKind::kFacebook:
     case ChannelKind::kInstagram:
-    case ChannelKind::kX:
       return not_built(channel);
   }
   return not_built(channel);

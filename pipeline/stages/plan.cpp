@@ -13,6 +13,7 @@
 
 #include "pipeline/model/enum_names.hpp"
 #include "pipeline/ops/post_text.hpp"
+#include "pipeline/ops/x_text.hpp"
 #include "pipeline/stages/plan_platform.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/story_media.hpp"
@@ -74,31 +75,34 @@ std::string derived_text(const Story& s, ChannelKind kind) {
 std::string compose_caption(const CaptionParts& parts, std::size_t max_chars, std::size_t max_bytes,
                             std::size_t max_hashtags, const std::string& channel,
                             std::vector<PlanProblem>& problems) {
+  const auto count = parts.x_weighted ? &x_weighted_length : &count_code_points;
+  const auto cut = parts.x_weighted ? &x_cut_at_word : &cut_at_word;
   std::string tags;
   for (const std::string& h : parts.hashtags) tags += (tags.empty() ? "" : " ") + h;
   std::string suffix;
   std::size_t suffix_chars = 0;
   if (!parts.link.empty()) {
     suffix += "\n\n" + parts.link;
-    suffix_chars += 2 + (parts.link_chars > 0 ? parts.link_chars : count_code_points(parts.link));
+    suffix_chars += 2 + (parts.link_chars > 0 ? parts.link_chars : count(parts.link));
   }
   if (!tags.empty()) {
     suffix += "\n\n" + tags;
-    suffix_chars += 2 + count_code_points(tags);
+    suffix_chars += 2 + count(tags);
   }
   if (max_hashtags > 0 && parts.hashtags.size() > max_hashtags)
     problem(problems, channel,
             fmt::format("{} hashtags, the channel takes at most {}: fewer tags or hashtags",
                         parts.hashtags.size(), max_hashtags));
   std::string text = parts.text;
-  const std::size_t chars = count_code_points(text) + suffix_chars;
+  const std::size_t chars = count(text) + suffix_chars;
   const std::size_t bytes = text.size() + suffix.size();
   const bool over = (max_chars > 0 && chars > max_chars) || (max_bytes > 0 && bytes > max_bytes);
   if (over && parts.is_override) {
     problem(problems, channel,
-            fmt::format("caption is {} of {} characters with the link and hashtags: shorten "
+            fmt::format("caption is {} of {} characters{} with the link and hashtags: shorten "
                         "channel.{}.caption",
-                        number_text(chars), number_text(max_chars), channel));
+                        number_text(chars), number_text(max_chars),
+                        parts.x_weighted ? " as X counts them" : "", channel));
   } else if (over) {
     const std::size_t room_chars = max_chars > 0 ? max_chars : chars;
     if (suffix_chars >= room_chars) {
@@ -106,9 +110,9 @@ std::string compose_caption(const CaptionParts& parts, std::size_t max_chars, st
       text.clear();
     } else {
       std::size_t room = room_chars - suffix_chars;
-      text = cut_at_word(parts.text, room);
+      text = cut(parts.text, room);
       while (max_bytes > 0 && room > 0 && text.size() + suffix.size() > max_bytes)
-        text = cut_at_word(parts.text, --room);
+        text = cut(parts.text, --room);
     }
   }
   std::string caption = text + suffix;
@@ -192,6 +196,7 @@ PostText channel_text(const Context& cx, const ChannelConfig& ch, const ChannelP
     parts.link = cx.link;
     parts.link_chars = prof.link_chars > 0 ? prof.link_chars : cx.link_estimate;
   }
+  parts.x_weighted = ch.kind == ChannelKind::kX;
   if (prof.shows_hashtags)
     parts.hashtags = hashtags_of(s.tags, o ? o->hashtags : std::vector<std::string>{});
   const std::size_t max_bytes = ch.kind == ChannelKind::kYouTube ? 5000 : 0;

@@ -53,6 +53,9 @@ struct CaptionParts {
   std::string link;                   ///< empty: none
   std::size_t link_chars = 0;         ///< what the link counts for (0: its own length)
   std::vector<std::string> hashtags;  ///< "#Word" each
+  /// Counted and cut the way X counts a post (pipeline/ops/x_text: URLs 23, weighted code
+  /// points), not in code points.
+  bool x_weighted = false;
 };
 
 /// The caption as the channel will show it: the text, a blank line and the link, a blank line

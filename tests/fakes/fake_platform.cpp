@@ -10,6 +10,12 @@ namespace saluran::test {
 FakePlatform::FakePlatform() {
   server_.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return before(req, res); });
+  // The body has been read by the time the route has run (not before it: the pre-routing
+  // handler sees none), so bytes are counted here.
+  server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    std::lock_guard lock(mutex_);
+    bytes_[req.path] += req.body.size();
+  });
 }
 
 FakePlatform::~FakePlatform() {
@@ -60,7 +66,6 @@ httplib::Server::HandlerResponse FakePlatform::before(const httplib::Request& re
   {
     std::lock_guard lock(mutex_);
     ++requests_[req.path];
-    bytes_[req.path] += req.body.size();
     auto it = failures_.begin();
     while (it != failures_.end() &&
            !(req.path.starts_with(it->path) && (it->method.empty() || it->method == req.method)))
@@ -71,6 +76,9 @@ httplib::Server::HandlerResponse FakePlatform::before(const httplib::Request& re
   }
   if (failure.kind == FakeFailure::kStall)
     std::this_thread::sleep_for(std::chrono::milliseconds(failure.stall_ms));
+  // The body was not read: the connection cannot carry another request (the real front ends
+  // close it too), or the unread bytes would be taken for the next request.
+  res.set_header("Connection", "close");
   res.status = failure.status;
   if (!failure.retry_after.empty()) res.set_header("Retry-After", failure.retry_after);
   res.set_content(failure.body, "application/json; charset=UTF-8");

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "pipeline/ops/post_text.hpp"
+#include "pipeline/ops/x_text.hpp"
 #include "pipeline/stages/ingest.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/story_parse.hpp"
@@ -36,6 +37,33 @@ TEST(ComposeCaption, CutsDerivedTextToLeaveRoomForLinkAndHashtags) {
   EXPECT_EQ(c, "Bupati" + std::string(kEllipsis) + "\n\n{link}\n\n#Jembatan #Sukamaju");
   const std::string whole = compose_caption(parts, 0, 0, 0, "x", problems);
   EXPECT_EQ(whole, parts.text + "\n\n{link}\n\n#Jembatan #Sukamaju");
+}
+
+TEST(ComposeCaption, XCountsTheWayXDoes) {
+  // 200 CJK characters weigh 400 on X: cut to fit 280 with the link (23) and a hashtag.
+  CaptionParts parts;
+  for (int i = 0; i < 100; ++i) parts.text += i % 10 == 9 ? "日本 " : "日本";
+  parts.link = "{link}";
+  parts.link_chars = 23;
+  parts.hashtags = {"#Jembatan"};
+  parts.x_weighted = true;
+  std::vector<PlanProblem> problems;
+  const std::string c = compose_caption(parts, 280, 0, 0, "x", problems);
+  EXPECT_TRUE(problems.empty());
+  const std::string text = c.substr(0, c.find("\n\n"));
+  EXPECT_LE(x_weighted_length(text) + 2 + 23 + 2 + 9, 280u) << text;
+  EXPECT_GT(x_weighted_length(text), 200u) << text;  // cut near the limit, at a word boundary
+  EXPECT_TRUE(text.ends_with(kEllipsis)) << text;
+  // The same text counted in code points would have fitted whole: X's weights matter.
+  parts.x_weighted = false;
+  EXPECT_EQ(compose_caption(parts, 280, 0, 0, "x", problems).substr(0, parts.text.size()),
+            parts.text);
+  // An operator's caption over X's limit is reported in X's terms.
+  parts.x_weighted = true;
+  parts.is_override = true;
+  compose_caption(parts, 280, 0, 0, "x", problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("as X counts them"), std::string::npos) << problems[0].message;
 }
 
 TEST(ComposeCaption, OverrideOverTheLimitIsReportedNotCut) {
