@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <thread>
@@ -326,15 +327,31 @@ RemoteItem media_item(const std::string& id, const std::string& url, const std::
   return RemoteItem{id, url, name, dump(detail)};
 }
 
-// A published post of the account whose caption is `caption` (newest first), if any.
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Seconds since the epoch of a Graph timestamp ("2026-12-07T06:00:00+0000"); 0 when unreadable.
+long long graph_time(const std::string& text) {
+  std::tm tm{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return static_cast<long long>(timegm(&tm));
+}
+
+// A post of the account published since `since` (seconds; 0: any time, less 5 minutes for
+// clock differences) whose caption is `caption`, newest first, if any.
 Result<std::optional<RemoteItem>> find_published(const Graph& g, const std::string& caption,
-                                                 const std::string& slug) {
+                                                 const std::string& slug, long long since) {
   Result<json> j = get(g, g.account_api("/media"),
                        {{"fields", "id,caption,permalink,timestamp"}, {"limit", "25"}},
                        "looking for the post an interrupted run published");
   if (!j) return j.error();
   const json& data = j->contains("data") ? (*j)["data"] : json::array();
   for (const json& m : data) {
+    const long long at = graph_time(str(m, "timestamp"));
+    if (since > 0 && at > 0 && at < since - 300) break;  // older than the kept container
     if (str(m, "caption") == caption) {
       return std::optional<RemoteItem>(RemoteItem{str(m, "id"), str(m, "permalink"), slug, ""});
     }
@@ -538,7 +555,8 @@ Result<std::optional<RemoteItem>> InstagramConnector::find_post(const ChannelPla
   Result<Container> c = container_status(g, creation);
   if (!c) return c.error();
   if (c->status_code != "PUBLISHED") return std::optional<RemoteItem>();  // put_post publishes
-  Result<std::optional<RemoteItem>> found = find_published(g, caption_of(plan), slug);
+  Result<std::optional<RemoteItem>> found =
+      find_published(g, caption_of(plan), slug, num(kept, "made"));
   if (found && *found) {
     kept["media"] = (**found).id;
     save_state(key, dump(kept));
@@ -569,7 +587,7 @@ Result<RemoteItem> InstagramConnector::put_post(const ChannelPlan& plan, const s
       Result<std::string> id = make_creation(g, plan, media);
       if (!id) return id.error();
       creation = *id;
-      save_state(key, dump({{"creation", creation}}));
+      save_state(key, dump({{"creation", creation}, {"made", now_seconds()}}));
     }
     Result<Container> c = wait_ready(g, creation, "the post");
     if (!c) {
@@ -577,7 +595,8 @@ Result<RemoteItem> InstagramConnector::put_post(const ChannelPlan& plan, const s
       return c.error();
     }
     if (c->status_code == "PUBLISHED") {
-      Result<std::optional<RemoteItem>> found = find_published(g, caption_of(plan), slug);
+      Result<std::optional<RemoteItem>> found =
+          find_published(g, caption_of(plan), slug, num(parse_kept(load_state(key)), "made"));
       if (!found) return found.error();
       if (*found) return published(slug, creation, (**found).id, media);
     }
@@ -600,7 +619,8 @@ Result<RemoteItem> InstagramConnector::publish(const ChannelPlan& plan, const st
   if (!r) {
     Result<Container> c = container_status(g, creation);
     if (!c || c->status_code != "PUBLISHED") return r.error();
-    Result<std::optional<RemoteItem>> found = find_published(g, caption_of(plan), slug);
+    const long long made = num(parse_kept(load_state("post:" + slug)), "made");
+    Result<std::optional<RemoteItem>> found = find_published(g, caption_of(plan), slug, made);
     if (!found || !*found) return r.error();
     return published(slug, creation, (**found).id, media);
   }

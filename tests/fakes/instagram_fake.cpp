@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 namespace saluran::test {
 namespace {
@@ -156,7 +157,11 @@ FakeInstagram::FakeInstagram() {
   start();
 }
 
-FakeInstagram::~FakeInstagram() { server().stop(); }
+// Stops the server before this object's state goes: routes may still be running until then.
+FakeInstagram::~FakeInstagram() {
+  server().stop();
+  while (server().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
 
 std::string FakeInstagram::token() const {
   std::lock_guard lock(mutex_);
