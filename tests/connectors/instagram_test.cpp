@@ -161,6 +161,7 @@ TEST_F(InstagramTest, TestChecksTheTokenAndTheAccount) {
 }
 
 TEST_F(InstagramTest, PublishesOnePhotoAndReadsItBack) {
+  ig_.set_in_progress_polls(2);
   auto c = connector();
   const ChannelPlan p = plan({media(Media::get().photo("1080x1350"), "photo")});
   Result<RemoteItem> post = publish(*c, p);
@@ -434,6 +435,7 @@ TEST_F(InstagramTest, FourPhotosAndAOneMinuteClipCostFewRequestsAndNoFileBytes) 
   std::uint64_t file_bytes = 0;
   for (const PlannedMedia& m : files) file_bytes += std::filesystem::file_size(m.file);
   const ChannelPlan p = plan(files);
+  ig_.set_in_progress_polls(1);  // each container is seen processing once
   auto c = connector();
   const auto start = std::chrono::steady_clock::now();
   Result<RemoteItem> post = publish(*c, p);

@@ -50,7 +50,8 @@ class FakeInstagram : public FakePlatform {
   /// Serves `path` at /files/NAME (a public host stands in for it); returns that address.
   std::string serve_file(const std::string& name, const std::filesystem::path& path);
 
-  /// Status checks a new container answers IN_PROGRESS before it ends (default 1).
+  /// Status checks a new container answers IN_PROGRESS before it ends (default 0: a fake
+  /// answering at once, so a run through the CLI never waits a poll interval).
   void set_in_progress_polls(int polls);
   /// The next `count` containers end in ERROR with `status` as Instagram's text.
   void fail_next_containers(int count, std::string status);
@@ -130,7 +131,7 @@ class FakeInstagram : public FakePlatform {
   std::map<std::string, Container> containers_;
   std::map<std::string, Media> media_;
   std::vector<FakeInstagramPost> posts_;
-  int in_progress_polls_ = 1;
+  int in_progress_polls_ = 0;
   int fail_count_ = 0;
   std::string fail_status_;
   int publish_limit_ = 50;
