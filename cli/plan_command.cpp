@@ -122,7 +122,7 @@ void print_plan(const PublishPlan& plan, const fs::path& out) {
 
 // The channels of channels.toml; none (and a note) when no file is found.
 std::optional<std::vector<ChannelConfig>> channels_for(const fs::path& story_file) {
-  const auto file = find_channels_file(story_file.parent_path());
+  const auto file = find_channels_file(fs::absolute(story_file).parent_path());
   if (!file) {
     std::cerr << "note: no channels.toml beside the story, in $SALURAN_CHANNELS or in "
                  "~/.config/saluran: no channel is configured\n";

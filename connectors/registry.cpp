@@ -8,6 +8,7 @@
 
 #include "connectors/folder_site.hpp"
 #include "connectors/icecast.hpp"
+#include "connectors/instagram.hpp"
 #include "connectors/playout.hpp"
 #include "connectors/wordpress.hpp"
 #include "connectors/x.hpp"
@@ -40,9 +41,10 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
       return std::unique_ptr<Connector>(new IcecastConnector(channel, std::move(context)));
     case ChannelKind::kX:
       return std::unique_ptr<Connector>(new XConnector(channel, std::move(context)));
+    case ChannelKind::kInstagram:
+      return std::unique_ptr<Connector>(new InstagramConnector(channel, std::move(context)));
     case ChannelKind::kYouTube:
     case ChannelKind::kFacebook:
-    case ChannelKind::kInstagram:
       return not_built(channel);
   }
   return not_built(channel);

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 Result<std::vector<ChannelConfig>> read_channels(const PublishStoryRequest& req) {
   fs::path file = req.channels_file;
   if (file.empty()) {
-    std::optional<fs::path> found = find_channels_file(req.story_file.parent_path());
+    std::optional<fs::path> found = find_channels_file(fs::absolute(req.story_file).parent_path());
     if (!found)
       return make_error(ErrorCode::kNotFound,
                         fmt::format("no channels.toml beside {} nor in $SALURAN_CHANNELS or {}: "

@@ -74,8 +74,9 @@ httplib::Server::HandlerResponse FakePlatform::before(const httplib::Request& re
     failure = *it;
     if (--it->times <= 0) failures_.erase(it);
   }
-  if (failure.kind == FakeFailure::kStall)
+  if (failure.kind == FakeFailure::kStall || failure.kind == FakeFailure::kDelay)
     std::this_thread::sleep_for(std::chrono::milliseconds(failure.stall_ms));
+  if (failure.kind == FakeFailure::kDelay) return httplib::Server::HandlerResponse::Unhandled;
   // The body was not read: the connection cannot carry another request (the real front ends
   // close it too), or the unread bytes would be taken for the next request.
   res.set_header("Connection", "close");

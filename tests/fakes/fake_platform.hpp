@@ -31,6 +31,7 @@ struct FakeFailure {
   enum Kind {
     kStatus,  ///< answer `status` with `body` (the platform's error JSON) and `retry_after`
     kStall,   ///< hold the request for `stall_ms`, then answer as kStatus (a slow server)
+    kDelay,   ///< hold the request for `stall_ms`, then let the route answer (a slow network)
   };
   std::string path;    ///< path prefix the failure applies to ("" = any)
   std::string method;  ///< "" = any
