@@ -7,10 +7,14 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+
+#include <fmt/format.h>
 #include <thread>
 
 #include "connectors/credentials.hpp"
@@ -465,6 +469,45 @@ TEST_F(YouTubeTest, LoginStoresTheRefreshTokenFromTheLoopbackRedirect) {
   ASSERT_TRUE(token && *token);
   EXPECT_NE(**token, "old");
   EXPECT_TRUE(connector()->test());
+}
+
+}  // namespace
+}  // namespace saluran
+
+namespace saluran {
+namespace {
+
+// What publishing costs on the wire: requests, bytes (each byte once plus the protocol's
+// overhead) and the connector's wall time with the fake answering at once. The video is
+// $SALURAN_YT_MEASURE_CLIP when set (e.g. a one-minute ffmpeg clip), else 4 MB of test bytes.
+TEST_F(YouTubeTest, MeasuredRequestsAndBytesForACoverAndAClip) {
+  if (const char* clip = std::getenv("SALURAN_YT_MEASURE_CLIP")) {
+    video_ = clip;
+  } else {
+    video_ = write("clip.mp4", random_bytes(4'000'000, 3));
+  }
+  test::FaultProxy proxy(yt_.port());  // passes everything on, counting the bytes
+  channel_.url = channel_.upload_url = proxy.url();
+  channel_.token_url = proxy.url("/token");
+  auto c = std::make_unique<YouTubeConnector>(
+      channel_, ConnectorContext{FakeYouTube::kClientSecret, &client_, {}});
+  c->set_state(&state_);  // the production chunk size (16 MiB)
+  const auto start = std::chrono::steady_clock::now();
+  Result<RemoteItem> post = publish(*c, plan());
+  ASSERT_TRUE(post) << post.error().message;
+  ASSERT_TRUE(c->verify(plan(), *post, {}));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::uint64_t files = read_all(video_).size() + read_all(cover_).size();
+  std::cout << fmt::format(
+      "youtube: {} requests, {} bytes sent for {} bytes of files (+{}), "
+      "{:.3f} s\n",
+      proxy.requests(), proxy.bytes_to_server(), files, proxy.bytes_to_server() - files, seconds);
+  // token, session, the file in one PUT (<= 16 MiB), thumbnail, read back.
+  if (files < (16u << 20)) {
+    EXPECT_EQ(proxy.requests(), 5);
+  }
+  EXPECT_LE(proxy.bytes_to_server(), files + 8192);
 }
 
 }  // namespace
