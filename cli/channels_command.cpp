@@ -21,6 +21,7 @@
 #include "connectors/credentials.hpp"
 #include "connectors/http/client.hpp"
 #include "connectors/registry.hpp"
+#include "connectors/youtube.hpp"
 #include "pipeline/config/channels_config.hpp"
 #include "pipeline/model/enum_names.hpp"
 #include "pipeline/model/media_info_json.hpp"
@@ -42,6 +43,8 @@ struct ChannelsArgs {
   bool json = false;
   bool verbose = false;
   std::vector<std::string> names;
+  bool no_browser = false;  ///< login: only print the consent address
+  int timeout = 300;        ///< login: seconds to wait for the browser
 };
 
 int fail(const Error& e, int code) {
@@ -287,6 +290,43 @@ int run_test(const ChannelsArgs& args) {
   return failed == 0 ? kExitOk : kExitSomeFailed;
 }
 
+// `channels login NAME`: the OAuth sign-in of a YouTube channel, once; the refresh token goes to
+// the credentials file.
+int run_login(const ChannelsArgs& args) {
+  const fs::path file = channels_path(args);
+  auto channels = read_channels(file);
+  if (!channels) return fail(channels.error(), kExitFatal);
+  const auto it = std::find_if(channels->begin(), channels->end(),
+                               [&](const ChannelConfig& c) { return c.name == args.name; });
+  if (it == channels->end())
+    return fail(
+        make_error(ErrorCode::kNotFound, fmt::format("no channel {}", args.name), file.string()),
+        kExitUsage);
+  if (it->kind != ChannelKind::kYouTube)
+    return fail(make_error(ErrorCode::kInvalidArgument,
+                           fmt::format("channel {} is {}: only youtube channels sign in with "
+                                       "`channels login`; store other secrets with `channels add`",
+                                       it->name, channel_kind_name(it->kind))),
+                kExitUsage);
+  auto secret = read_secret(*it);
+  if (!secret) return fail(secret.error(), kExitFatal);
+  http::ClientOptions options;
+  const http::Client client(options);
+  YouTubeLoginOptions login{
+      std::chrono::seconds(args.timeout), !args.no_browser, [&](const std::string& url) {
+        std::cout << fmt::format(
+                         "Open this address in a browser, sign in with the channel's "
+                         "Google account and allow Saluran:\n\n  {}\n\nWaiting for "
+                         "the answer on 127.0.0.1 (up to {} s)...\n",
+                         url, args.timeout)
+                  << std::flush;
+      }};
+  if (Status s = youtube_login(*it, *secret, client, login); !s) return fail(s.error(), kExitFatal);
+  std::cout << fmt::format("signed in: channel {} is ready (the sign-in is kept in {})\n", it->name,
+                           credentials_file().string());
+  return kExitOk;
+}
+
 }  // namespace
 
 Runner add_channels_command(CLI::App& app) {
@@ -363,7 +403,22 @@ Runner add_channels_command(CLI::App& app) {
       "do not.");
   test->fallthrough();
 
-  return [args, add, list, remove, test] {
+  CLI::App* login = sub->add_subcommand("login", "Sign a YouTube channel in to Google (once)");
+  login->add_option("name", args->name, "The youtube channel")->required();
+  login->add_flag("--no-browser", args->no_browser,
+                  "Only print the address to open (on another computer's browser, the answer "
+                  "must still reach 127.0.0.1 here)");
+  login->add_option("--timeout", args->timeout, "Seconds to wait for the browser (default 300)")
+      ->type_name("SECONDS");
+  login->footer(
+      "Prints Google's consent address (and opens it when there is a display), waits for the\n"
+      "answer on 127.0.0.1 and stores the refresh token in the credentials file (0600). Run it\n"
+      "again when publishing says to sign in again. Exit code: 0 signed in, 2 no such youtube\n"
+      "channel, 3 no client secret, refused, or no answer in time.");
+  login->fallthrough();
+
+  return [args, add, list, remove, test, login] {
+    if (login->parsed()) return run_login(*args);
     if (add->parsed()) return run_add(*args);
     if (list->parsed()) return run_list(*args);
     if (remove->parsed()) return run_remove(*args);
