@@ -49,7 +49,7 @@ test: build samples
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer, except the slow
 # end-to-end tests against the real WordPress and Icecast, which `make test` runs once.
-REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|WordPressConnectorTest|IcecastConnectorTest|PublishCrash)\.
+REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|WordPressConnectorTest|IcecastConnectorTest|PublishCrash|PlatformCrash)\.
 asan: deps samples
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)

@@ -6,12 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "connectors/facebook.hpp"
 #include "connectors/folder_site.hpp"
 #include "connectors/icecast.hpp"
 #include "connectors/instagram.hpp"
 #include "connectors/playout.hpp"
 #include "connectors/wordpress.hpp"
 #include "connectors/x.hpp"
+#include "connectors/youtube.hpp"
 #include "pipeline/model/enum_names.hpp"
 
 namespace saluran {
@@ -44,8 +46,9 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
     case ChannelKind::kInstagram:
       return std::unique_ptr<Connector>(new InstagramConnector(channel, std::move(context)));
     case ChannelKind::kYouTube:
+      return std::unique_ptr<Connector>(new YouTubeConnector(channel, std::move(context)));
     case ChannelKind::kFacebook:
-      return not_built(channel);
+      return std::unique_ptr<Connector>(new FacebookConnector(channel, std::move(context)));
   }
   return not_built(channel);
 }

@@ -99,6 +99,15 @@ void check_counts(ChannelPlan& plan) {
                                   n.photos, name));
       if (n.videos > 1) problem(plan, fmt::format("X posts one video; this post has {}", n.videos));
       break;
+    case ChannelKind::kFacebook:
+      if (n.videos > 0 && n.photos > 0)
+        problem(plan, fmt::format("a Facebook post is photos or a video, not both; this post has "
+                                  "{} photo(s) and a video: choose with [channel.{}] media = "
+                                  "[\"video\"] or media = [\"cover\", \"gallery\"]",
+                                  n.photos, name));
+      if (n.videos > 1)
+        problem(plan, fmt::format("a Facebook post has one video; this story gives {}", n.videos));
+      break;
     case ChannelKind::kYouTube:
       if (n.videos > 1)
         problem(plan, fmt::format("a YouTube post is one video; this story gives {}: keep one "
@@ -110,9 +119,11 @@ void check_counts(ChannelPlan& plan) {
   }
 }
 
-// X's default: the video alone when there is one, else the first four photos.
-void choose_x_media(ChannelPlan& plan) {
-  if (plan.channel.kind != ChannelKind::kX) return;
+// The default of X and Facebook, whose post is either photos or a video: the video alone when
+// there is one; on X at most the first four photos.
+void choose_default_media(ChannelPlan& plan) {
+  const ChannelKind kind = plan.channel.kind;
+  if (kind != ChannelKind::kX && kind != ChannelKind::kFacebook) return;
   const Counts n = count_media(plan);
   auto note = [&](std::string text) {
     plan.problems.push_back({plan.channel.name, std::move(text), false});
@@ -120,10 +131,12 @@ void choose_x_media(ChannelPlan& plan) {
   if (n.videos > 0 && n.photos > 0) {
     std::erase_if(plan.media, [](const PlannedMedia& m) { return m.kind == "photo"; });
     note(
-        fmt::format("X posts up to four photos or one video: the video is posted; for the "
-                    "photos instead write [channel.{}] media = [\"cover\", \"gallery\"]",
+        fmt::format("{}: the video is posted; for the photos instead write [channel.{}] media = "
+                    "[\"cover\", \"gallery\"]",
+                    kind == ChannelKind::kX ? "X posts up to four photos or one video"
+                                            : "a Facebook post is photos or a video",
                     plan.channel.name));
-  } else if (n.photos > 4) {
+  } else if (kind == ChannelKind::kX && n.photos > 4) {
     plan.media.resize(4);
     note(
         fmt::format("X posts at most 4 photos: the cover and the first gallery photos are "
@@ -197,7 +210,7 @@ bool is_private_address(const std::string& url) {
 
 void plan_platform(const std::vector<ChannelConfig>& channels, ChannelPlan& plan,
                    bool media_chosen) {
-  if (!media_chosen) choose_x_media(plan);
+  if (!media_chosen) choose_default_media(plan);
   check_counts(plan);
   check_shapes(plan);
   public_addresses(channels, plan);

@@ -16,8 +16,9 @@ namespace saluran {
 /// Adds `plan`'s platform problems (channel, rule and what to change) and fills what the
 /// publish stage needs: each media item's public_url from the channel's public_base_url, and
 /// `media_host` from its public_via (looked up in `channels`, every configured channel).
-/// Unless the operator chose the channel's media (`media_chosen`), X gets the video alone when
-/// there is one, else at most four photos, with a note saying how to choose otherwise.
+/// Unless the operator chose the channel's media (`media_chosen`), X and Facebook get the video
+/// alone when there is one (X: else at most four photos), with a note saying how to choose
+/// otherwise.
 void plan_platform(const std::vector<ChannelConfig>& channels, ChannelPlan& plan,
                    bool media_chosen = false);
 

@@ -93,6 +93,7 @@ class YouTubeTest : public ::testing::Test {
     channel_.token_url = yt_.url("/token");
     channel_.client_id = FakeYouTube::kClientId;
     video_ = write("clip.mp4", random_bytes(3 * kChunk + 12345, 1));
+    yt_.set_video_seconds(60);  // the test bytes are not an MP4 the fake could read the length of
     cover_ = write("cover.jpg", random_bytes(40000, 2));
   }
 

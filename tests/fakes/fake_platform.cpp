@@ -86,4 +86,43 @@ httplib::Server::HandlerResponse FakePlatform::before(const httplib::Request& re
   return httplib::Server::HandlerResponse::Handled;
 }
 
+std::uint64_t big_endian(const std::string& d, std::size_t at, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(d[at + i]);
+  return v;
+}
+
+bool mp4_info(const std::string& d, double& seconds, bool& moov_first) {
+  std::size_t at = 0;
+  bool seen_mdat = false, found = false;
+  while (at + 8 <= d.size()) {
+    std::uint64_t size = big_endian(d, at, 4);
+    const std::string type = d.substr(at + 4, 4);
+    std::size_t head = 8;
+    if (size == 1 && at + 16 <= d.size()) size = big_endian(d, at + 8, 8), head = 16;
+    if (size == 0) size = d.size() - at;
+    if (size < head || at + size > d.size()) break;
+    if (type == "mdat") seen_mdat = true;
+    if (type == "moov") {
+      const std::size_t mvhd = d.find("mvhd", at);
+      if (mvhd == std::string::npos || mvhd + 32 > d.size()) return false;
+      const std::size_t p = mvhd + 4;
+      const bool v1 = d[p] == 1;
+      const std::uint64_t scale = v1 ? big_endian(d, p + 20, 4) : big_endian(d, p + 12, 4);
+      const std::uint64_t dur = v1 ? big_endian(d, p + 24, 8) : big_endian(d, p + 16, 4);
+      seconds = scale ? static_cast<double>(dur) / static_cast<double>(scale) : 0;
+      moov_first = !seen_mdat;
+      found = true;
+    }
+    at += size;
+  }
+  return found;
+}
+
+double mp4_seconds(const std::string& d) {
+  double seconds = 0;
+  bool moov_first = false;
+  return mp4_info(d, seconds, moov_first) ? seconds : 0;
+}
+
 }  // namespace saluran::test

@@ -85,4 +85,14 @@ class FakePlatform {
   std::mutex state_mutex_;
 };
 
+/// The unsigned big-endian number of `bytes` bytes at `at` in `d` (the caller checks the size).
+std::uint64_t big_endian(const std::string& d, std::size_t at, int bytes);
+
+/// An MP4's duration from moov/mvhd, and whether moov comes before mdat ("moov atom at the
+/// front of the file"), as the platforms read an upload; false when it is not an MP4.
+bool mp4_info(const std::string& d, double& seconds, bool& moov_first);
+
+/// The duration of an MP4 in seconds; 0 when it is not one.
+double mp4_seconds(const std::string& d);
+
 }  // namespace saluran::test

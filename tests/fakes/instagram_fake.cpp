@@ -93,41 +93,6 @@ bool jpeg_size(const std::string& d, int& width, int& height) {
   return false;
 }
 
-std::uint64_t be(const std::string& d, std::size_t at, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(d[at + i]);
-  return v;
-}
-
-// An MP4's duration from moov/mvhd, and whether moov comes before mdat ("moov atom at the
-// front of the file"); false when it is not an MP4.
-bool mp4_info(const std::string& d, double& seconds, bool& moov_first) {
-  std::size_t at = 0;
-  bool seen_mdat = false, found = false;
-  while (at + 8 <= d.size()) {
-    std::uint64_t size = be(d, at, 4);
-    const std::string type = d.substr(at + 4, 4);
-    std::size_t head = 8;
-    if (size == 1 && at + 16 <= d.size()) size = be(d, at + 8, 8), head = 16;
-    if (size == 0) size = d.size() - at;
-    if (size < head || at + size > d.size()) break;
-    if (type == "mdat") seen_mdat = true;
-    if (type == "moov") {
-      const std::size_t mvhd = d.find("mvhd", at);
-      if (mvhd == std::string::npos || mvhd + 32 > d.size()) return false;
-      const std::size_t p = mvhd + 4;
-      const bool v1 = d[p] == 1;
-      const std::uint64_t scale = v1 ? be(d, p + 20, 4) : be(d, p + 12, 4);
-      const std::uint64_t dur = v1 ? be(d, p + 24, 8) : be(d, p + 16, 4);
-      seconds = scale ? static_cast<double>(dur) / static_cast<double>(scale) : 0;
-      moov_first = !seen_mdat;
-      found = true;
-    }
-    at += size;
-  }
-  return found;
-}
-
 }  // namespace
 
 FakeInstagram::FakeInstagram() {

@@ -55,26 +55,6 @@ bool allowed_type(const std::string& category, const std::string& type) {
   return it != kTypes.end() && it->second.count(type) > 0;
 }
 
-std::uint32_t be32(const std::string& s, std::size_t at) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
-}
-
-// The duration of an MP4/MOV from its movie header box (mvhd); 0 when there is none.
-double mp4_seconds(const std::string& bytes) {
-  const std::size_t at = bytes.find("mvhd");
-  if (at == std::string::npos || at + 32 > bytes.size()) return 0;
-  const bool v1 = bytes[at + 4] == 1;
-  const std::size_t scale_at = at + 8 + (v1 ? 16 : 8);
-  if (scale_at + 12 > bytes.size()) return 0;
-  const std::uint32_t scale = be32(bytes, scale_at);
-  const std::uint64_t duration =
-      v1 ? (std::uint64_t{be32(bytes, scale_at + 4)} << 32) | be32(bytes, scale_at + 8)
-         : be32(bytes, scale_at + 4);
-  return scale > 0 ? static_cast<double>(duration) / scale : 0;
-}
-
 std::string minutes_text(double seconds) {
   const int s = static_cast<int>(seconds);
   if (s % 60 == 0) return fmt::format("{} minutes", s / 60);

@@ -219,9 +219,11 @@ void FakeYouTube::finish(Session& s, httplib::Response& res) {
     for (const auto& [other, data] : video_data_) duplicate = duplicate || data == s.data;
     v["status"]["uploadStatus"] = duplicate ? "rejected" : "uploaded";
     if (duplicate) v["status"]["rejectionReason"] = "duplicate";
+    // As YouTube does: the length read from the file, unless a test says otherwise.
+    const double seconds = seconds_ > 0 ? seconds_ : mp4_seconds(s.data);
     v["fileDetails"] = {{"fileSize", std::to_string(s.data.size())},
-                        {"durationMs", std::to_string(static_cast<long>(seconds_ * 1000))}};
-    v["contentDetails"] = {{"duration", iso_duration(seconds_)}, {"hasCustomThumbnail", false}};
+                        {"durationMs", std::to_string(static_cast<long>(seconds * 1000))}};
+    v["contentDetails"] = {{"duration", iso_duration(seconds)}, {"hasCustomThumbnail", false}};
     videos_[s.video_id] = v;
     video_data_[s.video_id] = s.data;
     processing_left_[s.video_id] = processing_reads_;

@@ -45,7 +45,8 @@ class FakeYouTube : public FakePlatform {
   void set_processing_reads(int reads);
   /// Quota units per day (default 10,000) and videos.insert calls per day (default 100).
   void set_quota(long units, long inserts);
-  /// The duration reported for every video (fileDetails.durationMs, contentDetails.duration).
+  /// The duration reported for every video (fileDetails.durationMs, contentDetails.duration)
+  /// instead of the one read from the uploaded MP4 (0: read it).
   void set_video_seconds(double seconds);
   /// Unaudited API project: every video is forced private.
   void set_private_lock(bool on);
@@ -111,7 +112,7 @@ class FakeYouTube : public FakePlatform {
   long daily_inserts_ = 100;
   long units_ = 0;
   long inserts_ = 0;
-  double seconds_ = 60;
+  double seconds_ = 0;  ///< 0: read from the uploaded MP4
   bool private_lock_ = false;
   std::set<std::string> playlists_;
   std::vector<std::string> playlist_items_;

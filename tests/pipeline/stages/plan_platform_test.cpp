@@ -133,6 +133,21 @@ TEST(PlanPlatform, XTakesFourPhotosOrOneVideo) {
   EXPECT_TRUE(four.problems.empty()) << problems_text(four);
 }
 
+TEST(PlanPlatform, FacebookPostsPhotosOrAVideo) {
+  ChannelPlan p = channel(ChannelKind::kFacebook, "facebook");
+  p.media = {item("photo", 1280, 720), item("photo", 1280, 720), item("video", 1280, 720, "v.mp4")};
+  plan_platform({}, p);
+  ASSERT_EQ(p.media.size(), 1u);
+  EXPECT_EQ(p.media[0].kind, "video");
+  EXPECT_NE(problems_text(p).find("a Facebook post is photos or a video"), std::string::npos);
+  EXPECT_FALSE(p.problems[0].blocking);
+  ChannelPlan chosen = channel(ChannelKind::kFacebook, "facebook");
+  chosen.media = {item("photo", 1280, 720), item("video", 1280, 720, "v.mp4")};
+  plan_platform({}, chosen, true);
+  ASSERT_EQ(chosen.problems.size(), 1u);
+  EXPECT_TRUE(chosen.problems[0].blocking);
+}
+
 TEST(PlanPlatform, YouTubePostsOneVideo) {
   ChannelPlan p = channel(ChannelKind::kYouTube, "youtube");
   p.media = {item("video", 1920, 1080, "a.mp4"), item("video", 1920, 1080, "b.mp4"),
