@@ -14,21 +14,8 @@
 #include "connectors/wordpress.hpp"
 #include "connectors/x.hpp"
 #include "connectors/youtube.hpp"
-#include "pipeline/model/enum_names.hpp"
 
 namespace saluran {
-namespace {
-
-Error not_built(const ChannelConfig& channel) {
-  Error e = make_error(ErrorCode::kUnsupported,
-                       fmt::format("channel {}: publishing to {} channels is not built into this "
-                                   "version of Saluran yet",
-                                   channel.name, channel_kind_name(channel.kind)));
-  e.context.channel = channel.name;
-  return e;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
                                                   ConnectorContext context) {
@@ -50,7 +37,9 @@ Result<std::unique_ptr<Connector>> make_connector(const ChannelConfig& channel,
     case ChannelKind::kFacebook:
       return std::unique_ptr<Connector>(new FacebookConnector(channel, std::move(context)));
   }
-  return not_built(channel);
+  // Every kind is handled above; a value outside the enum is a programming error.
+  return make_error(ErrorCode::kUnsupported,
+                    fmt::format("channel {}: unknown channel kind", channel.name));
 }
 
 }  // namespace saluran

@@ -63,7 +63,9 @@ struct Request {
   /// the body is still going out (0: no limit). A live source is accepted or refused before
   /// its body, so a server silent that long has stalled: the transfer fails (kIo).
   std::chrono::milliseconds status_within{0};
-  /// False sends once: for a call whose repetition the caller must reconcile first.
+  /// False sends once, on a connection of its own (libcurl would otherwise resend a request
+  /// by itself when a reused connection dies): for a call whose repetition the caller must
+  /// reconcile first.
   bool retry = true;
 };
 

@@ -115,6 +115,10 @@ Status configure(CURL* curl, const Request& request, const ClientOptions& option
     set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.timeouts.low_speed.count()));
   }
   set(CURLOPT_TCP_KEEPALIVE, 1L);
+  // A call that must not be repeated blindly (retry = false: a create) gets a connection of its
+  // own: when a reused connection dies before any answer, libcurl sends the request again on a
+  // new one by itself, which for a create could make the item twice.
+  set(CURLOPT_FRESH_CONNECT, request.retry ? 0L : 1L);
   set(CURLOPT_ACCEPT_ENCODING, "");
   // TLS: verification stays on (libcurl's default); a custom CA file only adds trust.
   set(CURLOPT_SSL_VERIFYPEER, 1L);

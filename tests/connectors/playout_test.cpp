@@ -14,6 +14,7 @@
 
 #include "codecs/file_copy.hpp"
 #include "connectors/registry.hpp"
+#include "pipeline/model/enum_names.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran {
@@ -185,24 +186,20 @@ TEST_F(Playout, ReadOnlyShareIsReportedByTest) {
       << st.error().message;
 }
 
-TEST(ConnectorRegistry, KindsNotBuiltHereSaySo) {
-  // YouTube is not part of issue 13; wordpress and icecast get their line in the registry
-  // from their own branches.
-  ChannelConfig web;
-  web.name = "website";
-  web.kind = ChannelKind::kYouTube;
-  web.file = "/etc/saluran/channels.toml";
-  web.line = 3;
-  auto c = make_connector(web, {});
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().code, ErrorCode::kUnsupported);
-  EXPECT_NE(c.error().message.find("channel website"), std::string::npos);
-  EXPECT_NE(c.error().message.find("youtube"), std::string::npos);
-  EXPECT_NE(c.error().message.find("not built"), std::string::npos);
-  ChannelConfig site;
-  site.kind = ChannelKind::kFolder;
-  site.path = "/tmp/site";
-  EXPECT_TRUE(make_connector(site, {}).ok());
+TEST(ConnectorRegistry, EveryKindHasAConnector) {
+  for (const ChannelKind kind :
+       {ChannelKind::kWordPress, ChannelKind::kIcecast, ChannelKind::kPlayout, ChannelKind::kFolder,
+        ChannelKind::kYouTube, ChannelKind::kFacebook, ChannelKind::kInstagram, ChannelKind::kX}) {
+    ChannelConfig c;
+    c.name = "channel";
+    c.kind = kind;
+    c.url = "http://127.0.0.1:9/";
+    c.path = "/tmp/site";
+    c.account = "1";
+    c.client_id = "id";
+    auto made = make_connector(c, {});
+    EXPECT_TRUE(made.ok()) << channel_kind_name(kind) << ": " << made.error().to_string();
+  }
 }
 
 }  // namespace
