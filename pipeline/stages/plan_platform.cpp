@@ -113,6 +113,11 @@ void check_counts(ChannelPlan& plan) {
         problem(plan, fmt::format("a YouTube post is one video; this story gives {}: keep one "
                                   "media item with role = \"video\"",
                                   n.videos));
+      if (n.photos > 1)
+        problem(plan, fmt::format("YouTube takes one picture, the cover (its thumbnail); this "
+                                  "post has {}: leave the gallery out with [channel.{}] media = "
+                                  "[\"cover\", \"video\"]",
+                                  n.photos, name));
       break;
     default:
       break;

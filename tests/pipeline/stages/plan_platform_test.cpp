@@ -154,6 +154,15 @@ TEST(PlanPlatform, YouTubePostsOneVideo) {
              item("photo", 1280, 720)};
   plan_platform({}, p);
   EXPECT_NE(problems_text(p).find("a YouTube post is one video"), std::string::npos);
+  ChannelPlan gallery = channel(ChannelKind::kYouTube, "youtube");
+  gallery.media = {item("photo", 1280, 720), item("photo", 1280, 720, "b.jpg"),
+                   item("video", 1920, 1080, "a.mp4")};
+  plan_platform({}, gallery);
+  EXPECT_NE(problems_text(gallery).find("YouTube takes one picture, the cover"), std::string::npos);
+  ChannelPlan one = channel(ChannelKind::kYouTube, "youtube");
+  one.media = {item("photo", 1280, 720), item("video", 1920, 1080, "a.mp4")};
+  plan_platform({}, one);
+  EXPECT_TRUE(one.problems.empty()) << problems_text(one);
 }
 
 }  // namespace
