@@ -253,7 +253,7 @@ Status FacebookConnector::test() {
 
 Result<std::optional<RemoteItem>> FacebookConnector::find_media(const PlannedMedia& media) {
   const Graph g{channel_, context_};
-  const json kept = parse_state(load_state(media_key(media)));
+  const json kept = parse(load_state(media_key(media)));
   if (media.kind == "video") {
     // A finished byte upload is found; an unfinished one is resumed by upload_media.
     if (!kept.value("uploaded", false)) return std::optional<RemoteItem>();
@@ -277,7 +277,7 @@ Result<std::optional<RemoteItem>> FacebookConnector::find_media(const PlannedMed
 Result<RemoteItem> FacebookConnector::upload_media(const ChannelPlan& plan,
                                                    const PlannedMedia& media) {
   const Graph g{channel_, context_};
-  json kept = parse_state(load_state(media_key(media)));
+  json kept = parse(load_state(media_key(media)));
   const auto keep = [&](const json& state) { save_state(media_key(media), dump(state)); };
   if (media.kind == "video")
     return is_reel(media) ? upload_reel(g, media, kept, keep) : upload_video(g, media, kept, keep);
@@ -310,7 +310,7 @@ Result<RemoteItem> FacebookConnector::upload_media(const ChannelPlan& plan,
 Result<std::optional<RemoteItem>> FacebookConnector::find_post(const ChannelPlan& plan,
                                                                const std::string& slug) {
   const Graph g{channel_, context_};
-  const json kept = parse_state(load_state(post_key(slug)));
+  const json kept = parse(load_state(post_key(slug)));
   if (kept.contains("video_id")) return find_finished_video(g, plan, kept, slug);
   const std::string id = str(kept, "id");
   if (id.empty()) {
@@ -335,7 +335,7 @@ Result<RemoteItem> FacebookConnector::put_post(const ChannelPlan& plan, const st
     return g.fail(ErrorCode::kInvalidArgument,
                   fmt::format("{} media items for {} planned", media.size(), plan.media.size()));
   if (existing) {  // an update says the text again: harmless to repeat, so the client retries
-    const bool is_video = str(parse_state(existing->detail), "kind") != "feed";
+    const bool is_video = str(parse(existing->detail), "kind") != "feed";
     Fields fields = {{is_video ? "description" : "message", message_of(plan)}};
     if (is_video && !plan.text.title.empty()) fields.emplace_back("title", plan.text.title);
     Result<json> r = g.call(g.form(g.api("/" + existing->id), fields), "updating the post " + slug);
@@ -344,7 +344,7 @@ Result<RemoteItem> FacebookConnector::put_post(const ChannelPlan& plan, const st
   }
   if (video < 0) return make_feed_post(g, plan, slug, media, keep);
   const RemoteItem& clip = media[static_cast<std::size_t>(video)];
-  keep({{"kind", str(parse_state(clip.detail), "kind")}, {"video_id", clip.id}});
+  keep({{"kind", str(parse(clip.detail), "kind")}, {"video_id", clip.id}});
   Result<RemoteItem> post = finish_video(g, plan, clip, message_of(plan));
   if (!post) return post.error();
   post->name = slug;
@@ -357,7 +357,7 @@ Result<std::vector<Finding>> FacebookConnector::verify(const ChannelPlan& plan,
                                                        const std::vector<RemoteItem>& media) {
   const Graph g{channel_, context_};
   std::vector<Finding> out;
-  const std::string kind = str(parse_state(post.detail), "kind");
+  const std::string kind = str(parse(post.detail), "kind");
   Status s = kind == "video" || kind == "reel" ? verify_video(g, plan, post, out)
                                                : verify_feed(g, plan, post, media, out);
   if (!s) return s.error();

@@ -90,43 +90,6 @@ Error video_error(const Graph& g, long code, long sub, const std::string& msg,
 
 }  // namespace
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<long long>());
-  return {};
-}
-
-long long num(const json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  const auto it = j.find(key);
-  if (it == j.end()) return 0;
-  if (it->is_number()) return it->get<long long>();
-  if (it->is_string()) return std::atoll(it->get<std::string>().c_str());
-  return 0;
-}
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string encode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-json parse_state(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_object() ? j : json::object();
-}
-
 std::string Graph::api(const std::string& path) const {
   std::string root = channel.url;
   while (!root.empty() && root.back() == '/') root.pop_back();
@@ -153,10 +116,8 @@ http::Request Graph::request(std::string method, std::string url) const {
 
 http::Request Graph::form(std::string url, const Fields& fields) const {
   http::Request req = request("POST", std::move(url));
-  std::string body;
-  for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + encode(v);
   req.headers.set("Content-Type", "application/x-www-form-urlencoded");
-  req.body = std::move(body);
+  req.body = http::form_body(fields);
   return req;
 }
 

@@ -13,11 +13,17 @@
 #include <vector>
 
 #include "connectors/connector.hpp"
+#include "connectors/http/form.hpp"
+#include "connectors/json_fields.hpp"
 #include "pipeline/model/channel.hpp"
 
 namespace saluran::facebook {
 
 using json = nlohmann::json;
+using json_fields::dump;
+using json_fields::num;
+using json_fields::parse;
+using json_fields::str;
 
 /// One answer of the Graph API: its status and its JSON body.
 struct Answer {
@@ -27,7 +33,7 @@ struct Answer {
 };
 
 /// Form fields of a request, in order.
-using Fields = std::vector<std::pair<std::string, std::string>>;
+using Fields = http::FormFields;
 
 /// A file part of a multipart body: `length` bytes of `path` from `offset`.
 struct FilePart {
@@ -73,17 +79,6 @@ struct Graph {
   /// An Error naming the channel.
   Error fail(ErrorCode code, const std::string& text, std::string detail = {}) const;
 };
-
-/// The string member `key` of `j`, or empty (numbers are written as text: Graph ids).
-std::string str(const json& j, const char* key);
-/// The number member `key` of `j` (a string of digits too), or 0.
-long long num(const json& j, const char* key);
-/// The JSON text of `j`, invalid UTF-8 replaced.
-std::string dump(const json& j);
-/// `text` percent-encoded for a query or form value.
-std::string encode(const std::string& text);
-/// Parsed kept state (an object), empty object when none or not JSON.
-json parse_state(const std::string& text);
 
 /// Whether `media` goes up as a Reel (preset facebook-reel).
 bool is_reel(const PlannedMedia& media);

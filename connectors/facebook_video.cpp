@@ -205,7 +205,7 @@ Result<RemoteItem> upload_reel(const Graph& g, const PlannedMedia& media, json& 
 
 Result<RemoteItem> finish_video(const Graph& g, const ChannelPlan& plan, const RemoteItem& video,
                                 const std::string& message) {
-  const json detail = parse_state(video.detail);
+  const json detail = parse(video.detail);
   const bool reel = str(detail, "kind") == "reel";
   Fields fields;
   std::optional<long long> when;

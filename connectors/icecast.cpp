@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "codecs/av/av_probe.hpp"
+#include "connectors/http/form.hpp"
 #include "connectors/icecast_live.hpp"
 
 namespace saluran {
@@ -173,7 +174,7 @@ Status IcecastConnector::test() {
   }
   // Mount-level admin commands take the source password; the answer tells it all: 401 wrong
   // password, 400 "Source does not exist" the mount is free, 200 a source is live on it now.
-  http::Request probe{.url = base_ + "/admin/stats?mount=" + url_encode(mount_),
+  http::Request probe{.url = base_ + "/admin/stats?mount=" + http::url_encode(mount_),
                       .accepted_statuses = {400}};
   probe.headers.set("Authorization", http::basic_auth(channel_.user, context_.secret));
   Result<http::Response> r = check_client_->send(probe);

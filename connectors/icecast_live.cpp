@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "codecs/audio/loudness_meter.hpp"
+#include "connectors/http/form.hpp"
 
 namespace saluran {
 namespace {
@@ -74,9 +75,9 @@ void wait_listed(const http::Client& client, const LiveTarget& target,
 
 void set_title(const http::Client& client, const LiveTarget& target, LiveReport& report) {
   // charset=UTF-8: Icecast takes MP3 titles as Latin-1 otherwise and garbles "é".
-  http::Request r{.url =
-                      fmt::format("{}/admin/metadata?mount={}&mode=updinfo&charset=UTF-8&song={}",
-                                  target.base, url_encode(target.mount), url_encode(target.title))};
+  http::Request r{.url = fmt::format(
+                      "{}/admin/metadata?mount={}&mode=updinfo&charset=UTF-8&song={}", target.base,
+                      http::url_encode(target.mount), http::url_encode(target.title))};
   r.headers.set("Authorization", http::basic_auth(target.user, target.password));
   Result<http::Response> answer = client.send(r);
   if (!answer) {
@@ -184,18 +185,6 @@ std::optional<nlohmann::json> find_source(const LiveSources& sources, const std:
     }
   }
   return std::nullopt;
-}
-
-std::string url_encode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
 }
 
 std::string decode_entities(std::string_view text) {

@@ -65,8 +65,6 @@ Result<LiveSources> live_sources(const http::Client& client, const std::string& 
 /// The entry whose listenurl's path is `mount`, if listed.
 std::optional<nlohmann::json> find_source(const LiveSources& sources, const std::string& mount);
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-std::string url_encode(std::string_view text);
 /// Decodes the character references Icecast writes into titles (&#127753;, &#xE9;, &amp;).
 std::string decode_entities(std::string_view text);
 

@@ -9,11 +9,18 @@
 #include <thread>
 #include <utility>
 
+#include "connectors/http/form.hpp"
+#include "connectors/json_fields.hpp"
+
 namespace saluran {
 namespace {
 
 using json = nlohmann::json;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using Params = http::FormFields;
+using json_fields::dump;
+using json_fields::num;
+using json_fields::parse;
+using json_fields::str;
 
 // What every call needs: the channel, the token and the client, the options, the API root.
 struct Graph {
@@ -34,47 +41,6 @@ const std::vector<long> kErrorAnswers = {400, 401, 403, 404};
 // Graph error codes meaning "too many calls" (application, user, page, IG business use case).
 bool rate_limit_code(long code) {
   return code == 4 || code == 17 || code == 32 || code == 613 || code == 80002;
-}
-
-std::string encode(std::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-std::string form(const Params& params) {
-  std::string out;
-  for (const auto& [key, value] : params) {
-    if (!out.empty()) out += '&';
-    out += encode(key) + "=" + encode(value);
-  }
-  return out;
-}
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<long long>());
-  return {};
-}
-long long num(const json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<long long>() : 0;
-}
-json parse_kept(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_object() ? j : json::object();
 }
 
 // ---- errors: one line naming the channel and saying what to do ----
@@ -194,10 +160,10 @@ http::Request graph_request(const Graph& g, std::string method, std::string url,
   http::Request req{.method = std::move(method), .url = std::move(url)};
   req.headers.set("Authorization", http::bearer_auth(g.context.secret));
   if (req.method == "GET") {
-    if (!params.empty()) req.url += "?" + form(params);
+    if (!params.empty()) req.url += "?" + http::form_body(params);
   } else {
     req.headers.set("Content-Type", "application/x-www-form-urlencoded");
-    req.body = form(params);
+    req.body = http::form_body(params);
   }
   req.accepted_statuses = kErrorAnswers;
   return req;
@@ -395,7 +361,7 @@ Result<std::string> ready_item(const Graph& g, const ChannelPlan& plan, const Re
   Result<Container> c = wait_ready(g, item.id, item.name);
   if (!c) return c.error();
   if (c->status_code != "EXPIRED") return item.id;
-  const json detail = parse_kept(item.detail);
+  const json detail = parse(item.detail);
   Result<std::string> id = create_container(
       g, container_params(plan, str(detail, "kind"), item.url, str(detail, "alt")), item.name);
   if (!id) return id.error();
@@ -491,7 +457,7 @@ Status InstagramConnector::test() {
 
 Result<std::optional<RemoteItem>> InstagramConnector::find_media(const PlannedMedia& media) {
   const Graph g{channel_, context_, options_, root_};
-  const json kept = parse_kept(load_state("container:" + media.upload_name));
+  const json kept = parse(load_state("container:" + media.upload_name));
   const std::string id = str(kept, "id");
   if (id.empty()) return std::optional<RemoteItem>();
   Result<Container> c = container_status(g, id);
@@ -514,7 +480,7 @@ Result<RemoteItem> InstagramConnector::upload_media(const ChannelPlan& plan,
   }
   const std::string key = "container:" + media.upload_name;
   const bool carousel = plan.media.size() >= 2;
-  std::string id = str(parse_kept(load_state(key)), "id");
+  std::string id = str(parse(load_state(key)), "id");
   for (int made = 0; made < 2; ++made) {
     if (id.empty()) {
       Result<std::string> created = create_container(
@@ -542,7 +508,7 @@ Result<std::optional<RemoteItem>> InstagramConnector::find_post(const ChannelPla
                                                                 const std::string& slug) {
   const Graph g{channel_, context_, options_, root_};
   const std::string key = "post:" + slug;
-  json kept = parse_kept(load_state(key));
+  json kept = parse(load_state(key));
   if (const std::string id = str(kept, "media"); !id.empty()) {
     Result<json> m = get(g, g.api(id), {{"fields", "id,permalink"}}, "reading the post " + id);
     if (m) return std::optional<RemoteItem>(RemoteItem{id, str(*m, "permalink"), slug, ""});
@@ -581,7 +547,7 @@ Result<RemoteItem> InstagramConnector::put_post(const ChannelPlan& plan, const s
                     "");
   }
   const std::string key = "post:" + slug;
-  std::string creation = str(parse_kept(load_state(key)), "creation");
+  std::string creation = str(parse(load_state(key)), "creation");
   for (int made = 0; made < 2; ++made) {
     if (creation.empty()) {
       Result<std::string> id = make_creation(g, plan, media);
@@ -596,7 +562,7 @@ Result<RemoteItem> InstagramConnector::put_post(const ChannelPlan& plan, const s
     }
     if (c->status_code == "PUBLISHED") {
       Result<std::optional<RemoteItem>> found =
-          find_published(g, caption_of(plan), slug, num(parse_kept(load_state(key)), "made"));
+          find_published(g, caption_of(plan), slug, num(parse(load_state(key)), "made"));
       if (!found) return found.error();
       if (*found) return published(slug, creation, (**found).id, media);
     }
@@ -619,7 +585,7 @@ Result<RemoteItem> InstagramConnector::publish(const ChannelPlan& plan, const st
   if (!r) {
     Result<Container> c = container_status(g, creation);
     if (!c || c->status_code != "PUBLISHED") return r.error();
-    const long long made = num(parse_kept(load_state("post:" + slug)), "made");
+    const long long made = num(parse(load_state("post:" + slug)), "made");
     Result<std::optional<RemoteItem>> found = find_published(g, caption_of(plan), slug, made);
     if (!found || !*found) return r.error();
     return published(slug, creation, (**found).id, media);

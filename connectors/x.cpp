@@ -14,30 +14,22 @@
 #include <utility>
 
 #include "connectors/credentials.hpp"
+#include "connectors/json_fields.hpp"
 #include "pipeline/ops/x_text.hpp"
 
 namespace saluran {
 namespace {
 
 using json = nlohmann::json;
+using json_fields::dump;
+using json_fields::parse;
+using json_fields::str;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // Statuses X answers with a problem JSON that this file explains; 429 and 5xx stay with the
 // client (it retries them), except for the post (create_post).
 const std::vector<long> kErrorAnswers = {400, 401, 403, 404, 409, 413, 422};
-
-json parse(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? json::object() : j;
-}
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string str(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // X's words for a refused request: the problem's detail, the first error's message.
 std::string x_message(const json& body) {

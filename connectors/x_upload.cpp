@@ -9,23 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "connectors/json_fields.hpp"
 #include "connectors/x.hpp"
 
 namespace saluran {
 namespace {
 
 using json = nlohmann::json;
+using json_fields::parse;
+using json_fields::str;
 namespace fs = std::filesystem;
-
-json parse(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? json::object() : j;
-}
-
-std::string str(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 long long now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(

@@ -86,7 +86,7 @@ Status YouTubeConnector::set_thumbnail(const std::string& id, const PlannedMedia
   http::Request req{.method = "POST",
                     .url = fmt::format("{}/upload/youtube/v3/thumbnails/set?"
                                        "videoId={}",
-                                       upload_root_, escape(id))};
+                                       upload_root_, url_encode(id))};
   const std::string ext = cover.file.extension().string();
   req.headers.set("Content-Type", ext == ".png" ? "image/png" : "image/jpeg");
   req.body = http::FileBody{.path = cover.file};
@@ -98,7 +98,7 @@ Status YouTubeConnector::set_thumbnail(const std::string& id, const PlannedMedia
 Result<bool> YouTubeConnector::in_playlist(const std::string& id) {
   http::Request req{.url =
                         fmt::format("{}/youtube/v3/playlistItems?part=id&playlistId={}&videoId={}",
-                                    root_, escape(channel_.playlist), escape(id))};
+                                    root_, url_encode(channel_.playlist), url_encode(id))};
   Result<http::Response> r = send_api(req, "reading the playlist", 1);
   if (!r) return r.error();
   const json body = parse(r->body);

@@ -74,7 +74,8 @@ Result<std::string> YouTubeConnector::access_token(bool renew) {
   http::Request req{.method = "POST", .url = channel_.token_url};
   req.headers.set("Content-Type", "application/x-www-form-urlencoded");
   req.body = fmt::format("grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}",
-                         escape(channel_.client_id), escape(context_.secret), escape(**refresh));
+                         url_encode(channel_.client_id), url_encode(context_.secret),
+                         url_encode(**refresh));
   req.accepted_statuses = {400, 401};
   Result<http::Response> r = context_.client->send(req);
   if (!r)
@@ -244,8 +245,8 @@ system_clock::time_point YouTubeConnector::quota_reset(system_clock::time_point 
 
 Result<std::optional<std::string>> YouTubeConnector::read_video(const std::string& id,
                                                                 const std::string& parts) {
-  http::Request req{
-      .url = fmt::format("{}/youtube/v3/videos?part={}&id={}", root_, escape(parts), escape(id))};
+  http::Request req{.url = fmt::format("{}/youtube/v3/videos?part={}&id={}", root_,
+                                       url_encode(parts), url_encode(id))};
   Result<http::Response> r = send_api(req, "reading the video back", 1);
   if (!r) return r.error();
   const json body = parse(r->body);

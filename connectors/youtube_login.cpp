@@ -131,7 +131,8 @@ Status exchange_code(const ChannelConfig& ch, const std::string& secret, const h
   req.body = fmt::format(
       "grant_type=authorization_code&code={}&client_id={}&client_secret={}&redirect_uri={}&"
       "code_verifier={}",
-      escape(code), escape(ch.client_id), escape(secret), escape(redirect), escape(verifier));
+      url_encode(code), url_encode(ch.client_id), url_encode(secret), url_encode(redirect),
+      url_encode(verifier));
   req.accepted_statuses = {400, 401};
   Result<http::Response> r = client.send(req);
   if (!r) return login_error(ch, r.error().code, "could not reach Google: " + r.error().message);
@@ -160,8 +161,8 @@ Status youtube_login(const ChannelConfig& channel, const std::string& client_sec
   const std::string url = fmt::format(
       "{}{}client_id={}&redirect_uri={}&response_type=code&scope={}&access_type=offline&"
       "prompt=consent&code_challenge={}&code_challenge_method=S256&state={}",
-      ch.auth_url, ch.auth_url.find('?') == std::string::npos ? "?" : "&", escape(ch.client_id),
-      escape(redirect), escape(kScopes), http::pkce_challenge(verifier), state);
+      ch.auth_url, ch.auth_url.find('?') == std::string::npos ? "?" : "&", url_encode(ch.client_id),
+      url_encode(redirect), url_encode(kScopes), http::pkce_challenge(verifier), state);
   if (options.show_url) options.show_url(url);
   if (options.open_browser && (std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY"))) {
     // No shell: the address goes to xdg-open as one argument; its output is not wanted.

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "connectors/http/form.hpp"
+
 namespace saluran {
 namespace {
 
@@ -46,18 +48,6 @@ bool private_ipv6(const std::string& host) {
   return host == "::1" || host.starts_with("fc") || host.starts_with("fd") ||
          host.starts_with("fe8") || host.starts_with("fe9") || host.starts_with("fea") ||
          host.starts_with("feb");
-}
-
-// A file name as one URL path segment.
-std::string url_segment(const std::string& name) {
-  std::string out;
-  for (const unsigned char c : name) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
 }
 
 struct Counts {
@@ -184,7 +174,8 @@ void public_addresses(const std::vector<ChannelConfig>& channels, ChannelPlan& p
   } else if (!ch.public_base_url.empty()) {
     std::string base = ch.public_base_url;
     if (!base.ends_with("/")) base += "/";
-    for (PlannedMedia& m : plan.media) m.public_url = base + url_segment(m.file.filename());
+    for (PlannedMedia& m : plan.media)
+      m.public_url = base + http::url_encode(m.file.filename().string());
     host_url = base;
   } else {
     problem(plan, fmt::format("Instagram fetches every picture and video from a public web "

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connectors/http/form.hpp"
 #include "connectors/icecast_live.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/real_server.hpp"
@@ -298,7 +299,7 @@ TEST(IcecastContentType, FromTheFileName) {
 TEST(IcecastLive, EntitiesAndQueryValues) {
   EXPECT_EQ(decode_entities("Jembatan &#xE9; &#127753; &amp; &lt;b&gt; &bogus; &#;"),
             "Jembatan é 🌉 & <b> &bogus; &#;");
-  EXPECT_EQ(url_encode("/a b&c=é"), "%2Fa%20b%26c%3D%C3%A9");
+  EXPECT_EQ(http::url_encode("/a b&c=é"), "%2Fa%20b%26c%3D%C3%A9");
 }
 
 TEST(IcecastLive, FindingsFromTheReport) {
