@@ -7,7 +7,6 @@
 #include <cctype>
 #include <chrono>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include "connectors/facebook_graph.hpp"
@@ -130,20 +129,11 @@ Result<http::Request> Graph::multipart(std::string url, const Fields& fields,
     return fail(ErrorCode::kIo,
                 fmt::format("could not read {} (bytes {} to {}): render it again",
                             file.path.string(), file.offset, file.offset + file.length));
-  std::mt19937_64 rng(std::random_device{}());
-  const std::string boundary = fmt::format("saluran-{:016x}", rng());
-  std::string body;
-  for (const auto& [k, v] : fields)
-    body += fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n",
-                        boundary, k, v);
-  body += fmt::format(
-      "--{}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n"
-      "Content-Type: {}\r\n\r\n",
-      boundary, file.name, file.filename, file.type);
-  body += bytes + fmt::format("\r\n--{}--\r\n", boundary);
+  http::Multipart m =
+      http::multipart_body(fields, {file.name, file.filename, file.type, std::move(bytes)});
   http::Request req = request("POST", std::move(url));
-  req.headers.set("Content-Type", "multipart/form-data; boundary=" + boundary);
-  req.body = std::move(body);
+  req.headers.set("Content-Type", m.content_type);
+  req.body = std::move(m.body);
   return req;
 }
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
+#include "connectors/http/form.hpp"
 #include "connectors/json_fields.hpp"
 #include "connectors/x.hpp"
 
@@ -48,17 +48,6 @@ std::optional<std::string> read_range(const fs::path& file, std::uint64_t offset
 }
 
 // One multipart/form-data body with segment_index and the segment's bytes as `media`.
-std::string multipart(const std::string& boundary, int index, const std::string& bytes) {
-  std::string body = "--" + boundary +
-                     "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" +
-                     std::to_string(index) + "\r\n--" + boundary +
-                     "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"blob\"\r\n"
-                     "Content-Type: application/octet-stream\r\n\r\n";
-  body.reserve(body.size() + bytes.size() + boundary.size() + 8);
-  body += bytes;
-  body += "\r\n--" + boundary + "--\r\n";
-  return body;
-}
 
 }  // namespace
 
@@ -140,18 +129,20 @@ Result<XConnector::Upload> XConnector::resume_or_start(const PlannedMedia& media
 
 Status XConnector::send_segments(const PlannedMedia& media, Upload& up) {
   const std::uint64_t seg = std::max<std::uint64_t>(options_.segment_bytes, 1);
-  std::mt19937_64 rng(std::random_device{}());
   for (std::uint64_t offset = up.next * seg; offset < up.total; offset = up.next * seg) {
     const std::uint64_t length = std::min(seg, up.total - offset);
-    const std::optional<std::string> bytes = read_range(media.file, offset, length);
+    std::optional<std::string> bytes = read_range(media.file, offset, length);
     if (!bytes)
       return x_error(ErrorCode::kIo, fmt::format("could not read {}", media.file.string()),
                      "append");
     save_state(state_key(media), up.to_json());  // segment `next` may arrive from here on
     http::Request req = request("POST", "/2/media/upload/" + up.id + "/append");
-    const std::string boundary = fmt::format("saluran-{:016x}", rng());
-    req.headers.set("Content-Type", "multipart/form-data; boundary=" + boundary);
-    req.body = multipart(boundary, up.next, *bytes);  // sent again whole: X replaces it
+    // A segment is sent again whole after an interruption: X keeps the last copy of an index.
+    http::Multipart m =
+        http::multipart_body({{"segment_index", std::to_string(up.next)}},
+                             {"media", "blob", "application/octet-stream", std::move(*bytes)});
+    req.headers.set("Content-Type", m.content_type);
+    req.body = std::move(m.body);
     Result<std::string> r = call_json(req, "sending " + media.upload_name);
     if (!r) return r.error();
     ++up.next;

@@ -21,4 +21,21 @@ std::string url_encode(std::string_view text);
 /// `key=value` pairs joined by `&`, keys and values percent-encoded.
 std::string form_body(const FormFields& fields);
 
+/// The file part of a multipart/form-data body, its bytes in memory (one photo or one chunk).
+struct FormFile {
+  std::string field;     ///< the form field, e.g. "source", "media"
+  std::string filename;  ///< the filename the server is told
+  std::string type;      ///< its MIME type
+  std::string bytes;
+};
+
+/// A multipart/form-data body and the Content-Type naming its boundary.
+struct Multipart {
+  std::string content_type;  ///< "multipart/form-data; boundary=saluran-..."
+  std::string body;
+};
+
+/// `fields` then `file` as multipart/form-data, with a random boundary.
+Multipart multipart_body(const FormFields& fields, const FormFile& file);
+
 }  // namespace saluran::http
