@@ -232,6 +232,22 @@ Status write_file_synced(const std::string& path, std::span<const std::uint8_t> 
   return Ok{};
 }
 
+Status write_file_atomically(const std::string& path, std::string_view text) {
+  const std::string tmp = temp_path_beside(path, "part");
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  if (Status st = write_file_synced(tmp, {bytes, text.size()}); !st) {
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return errno_error(err, "rename into place", path);
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return fsync_dir(dir.empty() ? "." : dir);
+}
+
 Result<bool> place_file(const std::string& from, const std::string& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "pipeline/model/error.hpp"
 
@@ -48,5 +49,10 @@ Status fsync_file(const std::string& path);
 /// Writes `data` to a new file `path` (replacing it) and fsyncs it; used for temporary names
 /// (temp_path_beside) that are renamed once checked. Errors name the file.
 Status write_file_synced(const std::string& path, std::span<const std::uint8_t> data);
+
+/// Writes `text` to `path` durably and atomically: a temporary name beside it (temp_path_beside),
+/// fsync, rename over `path`, fsync of the folder. A reader sees the old file or the new one,
+/// never half of one.
+Status write_file_atomically(const std::string& path, std::string_view text);
 
 }  // namespace saluran
