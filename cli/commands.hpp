@@ -53,4 +53,13 @@ Runner add_publish_command(CLI::App& app);
 /// `saluran verify STORY [--channels A,B] [--json]`
 Runner add_verify_command(CLI::App& app);
 
+/// `saluran batch DIR...`: the whole SOP over folders (cli/batch_command.cpp).
+Runner add_batch_command(CLI::App& app);
+
+/// `saluran watch DIR`: runs the batch on each new folder (cli/watch_command.cpp).
+Runner add_watch_command(CLI::App& app);
+
+/// `saluran report [RUN|STORY]`: the run report as HTML and JSON (cli/report_command.cpp).
+Runner add_report_command(CLI::App& app);
+
 }  // namespace saluran::cli

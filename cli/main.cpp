@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_channels_command(app));
   add(saluran::cli::add_publish_command(app));
   add(saluran::cli::add_verify_command(app));
+  add(saluran::cli::add_batch_command(app));
+  add(saluran::cli::add_watch_command(app));
+  add(saluran::cli::add_report_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
