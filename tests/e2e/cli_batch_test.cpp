@@ -135,6 +135,48 @@ TEST_F(CliBatch, AMissingFolderFailsAloneAndNoUsableFolderExitsThree) {
   EXPECT_EQ(batch(gone + " --name t3").exit_code, 3);
 }
 
+TEST_F(CliBatch, ACardPulledOutDuringTheBatchFailsAloneWithAClearLine) {
+  const fs::path card2 = root() / "card2";
+  const pid_t pid =
+      test::spawn_cli({"batch", (root() / "card1").string(), card2.string(), "--library", lib(),
+                       "--channels-file", (root() / "channels.toml").string(), "--name", "pulled"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // card1 is being ingested
+  fs::rename(card2, root() / "elsewhere");
+  EXPECT_EQ(test::wait_exit(pid), 1);
+  const BatchRecord rec = record("pulled");
+  ASSERT_EQ(rec.folders.size(), 2u);
+  EXPECT_TRUE(rec.folders[0].error.empty()) << rec.folders[0].error;
+  EXPECT_FALSE(rec.folders[0].renditions.empty());
+  EXPECT_NE(rec.folders[1].error.find("the folder is gone"), std::string::npos)
+      << rec.folders[1].error;
+}
+
+// A library on a 6 MB disk: the folder that does not fit fails with "no space", the next one
+// (small) is done.
+TEST_F(CliBatch, AFullDiskFailsTheFolderThatDoesNotFitAndTheNextGoesOn) {
+  const fs::path disk = root() / "disk";
+  fs::create_directories(disk);
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=6m") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
+  fs::create_directories(root() / "big");
+  const std::string noise =
+      fmt::format("ffmpeg -v error -y -f lavfi -i anoisesrc=d=40:r=48000 -ac 2 {}",
+                  test::shell_quote((root() / "big" / "rekaman.wav").string()));
+  ASSERT_EQ(test::run_command(noise).exit_code, 0);
+  const test::CommandResult r = test::run_command(fmt::format(
+      "{} batch {} {} --library {} --channels-file {} --name full 2>&1",
+      test::shell_quote(test::cli_path()), (root() / "big").string(), (root() / "card2").string(),
+      (disk / "lib").string(), test::shell_quote((root() / "channels.toml").string())));
+  Result<BatchRecord> rec = load_batch((disk / "lib").string(), "full");
+  ::umount2(disk.c_str(), MNT_DETACH);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(rec) << r.out;
+  ASSERT_EQ(rec->folders.size(), 2u);
+  EXPECT_NE(rec->folders[0].error.find("space"), std::string::npos) << rec->folders[0].error;
+  EXPECT_TRUE(rec->folders[1].error.empty()) << rec->folders[1].error;
+  EXPECT_FALSE(rec->folders[1].renditions.empty());
+}
+
 TEST_F(CliBatch, AStoryWithAnErrorFailsItsFolderAndTheOthersGoOn) {
   std::ofstream(root() / "card1" / "story.toml") << "title = \"x\"\nslug = \n";
   const test::CommandResult r =
