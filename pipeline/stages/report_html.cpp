@@ -30,8 +30,8 @@ padding:12px 16px;margin:16px 0}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.93em}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top;
-overflow-wrap:anywhere}
-td.num,th.num{text-align:right;white-space:nowrap}
+overflow-wrap:break-word}
+td.num,th.num{text-align:right}td.num{white-space:nowrap}
 tr.total td{font-weight:bold;border-top:2px solid #ccc}
 .renditions{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}
 figure.rendition{margin:0;border:1px solid #dcdcde;border-radius:6px;padding:8px;min-width:0}
@@ -51,7 +51,8 @@ a{color:#2271b1;overflow-wrap:anywhere}
 footer{color:#50575e;font-size:.85em;margin:24px 0}
 @media (max-width:600px){main{padding:8px}.renditions{grid-template-columns:1fr}
 .stats{grid-template-columns:repeat(2,1fr)}section.block,article.story{padding:10px}
-.meta span{display:block}}
+.meta span{display:block}
+table{font-size:.85em}th,td{padding:3px 4px}}
 )css";
 
 // Builds the page in one string; `t` gives a message in the page's language.
