@@ -33,7 +33,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-alig
 overflow-wrap:break-word}
 td.num,th.num{text-align:right}td.num{white-space:nowrap}
 tr.total td{font-weight:bold;border-top:2px solid #ccc}
-.renditions{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}
+.renditions{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
 figure.rendition{margin:0;border:1px solid #dcdcde;border-radius:6px;padding:8px;min-width:0}
 figure.rendition img{display:block;max-width:100%;height:auto;margin:0 auto 6px;
 background:#222}
