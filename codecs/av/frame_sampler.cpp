@@ -256,4 +256,30 @@ Result<Picture> decode_frame_at(const std::string& path, double time_s) {
   return reader->convert(last.get(), 0, w, h);
 }
 
+Result<std::vector<Picture>> decode_frames_at(const std::string& path,
+                                              const std::vector<double>& times, int max_edge) {
+  auto reader = VideoReader::open(path);
+  if (!reader) return reader.error();
+  std::vector<Picture> pictures;
+  for (double time_s : times) {
+    reader->seek(time_s);
+    FramePtr last = make_frame();
+    bool have = false;
+    const double wanted = time_s - 5e-4;  // as decode_frame_at
+    auto st = reader->decode([&](AVFrame* frame, std::int64_t, double t) {
+      av_frame_unref(last.get());
+      have = av_frame_ref(last.get(), frame) >= 0;
+      return t < wanted;
+    });
+    if (!st) return st.error();
+    if (!have) return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", path);
+    int w = 0;
+    int h = 0;
+    auto pic = reader->convert(last.get(), max_edge, w, h);
+    if (!pic) return pic.error();
+    pictures.push_back(std::move(*pic));
+  }
+  return pictures;
+}
+
 }  // namespace saluran::av

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/picture.hpp"
@@ -35,5 +36,11 @@ Status sample_frames(const std::string& path, int max_edge, int step,
 /// The frame at (or just after) `time_s`, full size, upright; the last frame when `time_s` lies
 /// beyond the end. Errors name the file.
 Result<Picture> decode_frame_at(const std::string& path, double time_s);
+
+/// The frames at (or just after) each of `times`, as decode_frame_at finds them, from one open
+/// of the file, upright, scaled so the long edge is at most `max_edge` (0 = full size); for
+/// contact sheets. Errors name the file.
+Result<std::vector<Picture>> decode_frames_at(const std::string& path,
+                                              const std::vector<double>& times, int max_edge);
 
 }  // namespace saluran::av

@@ -108,6 +108,26 @@ TEST(FrameSampler, DecodeFrameAtMatchesTheSampledFrame) {
   EXPECT_EQ(late->width, 640);
 }
 
+TEST(FrameSampler, DecodeFramesAtMatchesDecodeFrameAtFromOneOpen) {
+  SKIP_WITHOUT_CORPUS();
+  const std::string clip = test::corpus("people/short_hamilton_clip.mp4");
+  auto frames = decode_frames_at(clip, {1.0, 4.0, 1000.0}, 0);
+  ASSERT_TRUE(frames.ok()) << frames.error().to_string();
+  ASSERT_EQ(frames->size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto one = decode_frame_at(clip, std::vector<double>{1.0, 4.0, 1000.0}[i]);
+    ASSERT_TRUE(one.ok());
+    EXPECT_LT(mean_abs_diff((*frames)[i], *one), 0.5) << i;
+  }
+  EXPECT_GT(mean_abs_diff((*frames)[0], (*frames)[1]), 0.5);  // different moments
+  // Scaled on conversion: the long edge at most max_edge.
+  auto small = decode_frames_at(clip, {2.0}, 160);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ((*small)[0].width, 160);
+  EXPECT_EQ((*small)[0].height, 90);
+  EXPECT_FALSE(decode_frames_at(test::corpus("missing.mp4"), {1.0}, 0).ok());
+}
+
 TEST(FrameSampler, DecodeFrameAtOfRotatedVideoIsUpright) {
   SKIP_WITHOUT_CORPUS();
   auto p = decode_frame_at(test::corpus("phone/video_rotation_90.mp4"), 0.0);
