@@ -43,6 +43,10 @@ fs::path batches_dir(const std::string& library) {
   return fs::path(library) / ".saluran" / "batches";
 }
 
+std::string batch_record_json(const BatchRecord& record) {
+  return nlohmann::json(record).dump(1);
+}
+
 Status write_batch_record(const std::string& library, const BatchRecord& record) {
   const fs::path dir = batches_dir(library) / record.name;
   std::error_code ec;
@@ -51,7 +55,7 @@ Status write_batch_record(const std::string& library, const BatchRecord& record)
     return make_error(ErrorCode::kIo, "cannot make the folder: " + ec.message(), dir.string());
   const fs::path file =
       dir / fmt::format("shard-{}-of-{}.json", record.shard, std::max(1, record.shards));
-  return write_file_atomically(file.string(), nlohmann::json(record).dump(1) + "\n");
+  return write_file_atomically(file.string(), batch_record_json(record) + "\n");
 }
 
 Result<BatchRecord> read_batch_record(const fs::path& file) {

@@ -145,6 +145,9 @@ struct BatchRecord {
 /// "<library>/.saluran/batches".
 std::filesystem::path batches_dir(const std::string& library);
 
+/// The record as the JSON text its file holds (the report's JSON twin embeds it).
+std::string batch_record_json(const BatchRecord& record);
+
 /// Writes `record` to batches_dir/<name>/shard-<I>-of-<N>.json through a temporary file and a
 /// rename, so a reader never sees half a record.
 Status write_batch_record(const std::string& library, const BatchRecord& record);

@@ -108,24 +108,8 @@ std::string file_name_part(const std::string& text) {
 // The merged record as JSON, through write_batch_record so the twin has exactly the keys a batch
 // record file has (the record's JSON mapping is private to batch_record.cpp).
 Result<nlohmann::json> record_json(const BatchRecord& record) {
-  const fs::path tmp = fs::temp_directory_path() /
-                       fmt::format("saluran-report-{}-{}", ::getpid(),
-                                   std::chrono::steady_clock::now().time_since_epoch().count());
-  BatchRecord copy = record;
-  copy.name = "report";
-  copy.shard = 0;
-  copy.shards = 1;
-  Status written = write_batch_record(tmp.string(), copy);
-  std::ifstream in(batches_dir(tmp.string()) / "report" / "shard-0-of-1.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  if (!written) return written.error();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(batch_record_json(record), nullptr, false);
   if (j.is_discarded()) return make_error(ErrorCode::kIo, "cannot read back the record as JSON");
-  j["name"] = record.name;
-  j["shards"] = record.shards;
   return j;
 }
 
