@@ -408,12 +408,10 @@ void Watcher::finish() {
 
 WatchResult Watcher::run() {
   if (!start()) return result_;
-  scan_top();
-  std::size_t done_before = 0;
-  for (const auto& [name, t] : folders_) done_before += t.pending ? 0 : 1;
   emit(WatchEvent::Kind::kWatching, dir_.string(),
-       fmt::format("{} folders done before, {} to take; settle time {:g} s", done_before,
-                   folders_.size() - done_before, opt_.settle_seconds));
+       fmt::format("library {}, {} folders known, settle time {:g} s", opt_.batch.library,
+                   state_.folders.size(), opt_.settle_seconds));
+  scan_top();  // says, for each folder there, whether it was done before or is to be taken
   const double tick = std::clamp(opt_.settle_seconds / 5, 0.05, 0.5);
   const double once_until = now() + opt_.settle_seconds + tick;
   while (!is_cancelled(opt_.cancel) && result_.failure == WatchFailure::kNone) {

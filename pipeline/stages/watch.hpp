@@ -35,7 +35,7 @@ namespace saluran {
 /// What the watcher is doing, for its log lines and --json events.
 struct WatchEvent {
   enum class Kind {
-    kWatching,  ///< started: folder = the watched folder, message: what it found done before
+    kWatching,  ///< started: folder = the watched folder, message: the library, settle time
     kFound,     ///< a top folder to take: message says why (new, changed, left half-way, failed)
     kSkipped,   ///< a top folder done before with the same files: not run again
     kWaiting,   ///< a folder is not complete yet: message says what it waits for
