@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 SALURAN := build/dev/saluran
 
-.PHONY: all deps build samples demo test asan bench format format-check clean
+.PHONY: all deps build samples demo test asan bench package format format-check clean
 
 all: build
 
@@ -66,6 +66,15 @@ bench: deps samples
 	@bash bench/ingest
 	@bash bench/render
 	@bash bench/photos
+
+# The Debian package from a release build: build/package/saluran_<version>_<arch>.deb, which an
+# office installs with `sudo apt install ./build/package/saluran_*.deb` (README, "Installing on
+# an office PC").
+package: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@cpack --config build/release/CPackConfig.cmake
+	@ls -l build/package/saluran_*.deb
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
