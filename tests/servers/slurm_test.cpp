@@ -291,121 +291,135 @@ std::map<std::string, std::string> catalog_assets(const std::string& library) {
   return assets;
 }
 
-class RealSlurmBatch : public RealSlurm {
- protected:
-  void SetUp() override {
-    RealSlurm::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    SKIP_WITHOUT_SAMPLES();
-    const test::CommandResult probe = run_command(cli_path() + " batch 2>&1");
-    if (probe.out.find("not built yet") != std::string::npos) {
-      GTEST_SKIP() << "saluran batch is not built yet";
-    }
+// The batch's inputs in a folder of the test's own: the sample folders and a channels.toml of
+// local channels only (a folder site and a playout folder, relative to the file).
+class BatchInputs {
+ public:
+  BatchInputs() {
     for (const SampleFolder& f : kFolders) {
       folders_ += " " + shell_quote(dir_ / f.name);
+      fs::create_directories(dir_.path() / f.name);
       for (const std::string& s : f.samples) {
-        fs::create_directories(dir_.path() / f.name);
         fs::copy_file(test::sample(s), dir_.path() / f.name / fs::path(s).filename());
       }
     }
-    // Local channels only: a folder site and a playout folder (paths relative to the file).
     std::ofstream(dir_ / "channels.toml") << "[channels.site]\nkind = \"folder\"\npath = \"site\"\n"
                                              "\n[channels.radio]\nkind = \"playout\"\n"
                                              "path = \"playout\"\n";
   }
-
-  /// The batch command line over the folders into `library` and `out`.
+  /// The batch command line over the folders into `library` and `out`, named `name`.
   std::string batch(const std::string& library, const std::string& out,
                     const std::string& name) const {
     return cli_path() + " batch" + folders_ + " --library " + shell_quote(dir_ / library) +
            " --out " + shell_quote(dir_ / out) + " --channels-file " +
            shell_quote(dir_ / "channels.toml") + " --name " + name;
   }
+  const fs::path& dir() const { return dir_.path(); }
+  std::string operator/(const std::string& rel) const { return dir_ / rel; }
 
+ private:
   test::TempDir dir_{"slurm-batch"};
   std::string folders_;
 };
 
-TEST_F(RealSlurmBatch, ArrayOfFourEqualsOneProcess) {
-  // A: one process, no scheduler.
-  auto start = std::chrono::steady_clock::now();
-  test::CommandResult r = run_command(batch("lib-a", "out-a", "onepass") + " 2>&1");
-  const double one_seconds = seconds_since(start);
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  // B: a job array, each task taking its shard from SLURM_ARRAY_TASK_ID/_MIN/_COUNT.
-  start = std::chrono::steady_clock::now();
-  r = array_job(dir_.path(), kShards, batch("lib-b", "out-b", "arraytest"));
-  const double array_seconds = seconds_since(start);
-  ASSERT_EQ(r.exit_code, 0) << r.out << logs(dir_.path());
-  std::cout << "[ slurm ] batch of " << kFolders.size() << " folders: one process " << one_seconds
-            << " s, " << kShards << " array tasks " << array_seconds << " s\n";
-
+// The shards' records of `name` in `library`, each checked, and what each made.
+struct ShardsMade {
+  std::map<std::string, Made> made;            ///< by path relative to the out folder
+  std::map<std::string, std::vector<int>> by;  ///< which shards made each
   std::vector<std::string> failed;
-  auto a = read_batch_record(batches_dir(dir_ / "lib-a") / "onepass" / "shard-0-of-1.json");
-  ASSERT_TRUE(a.ok()) << a.error().to_string();
-  const std::map<std::string, Made> made_a = renditions_made(*a, failed);
-  EXPECT_FALSE(made_a.empty());
+};
 
-  // Every shard's record is there and finished; each rendition is made by exactly one shard.
-  std::map<std::string, std::vector<int>> made_by;
-  std::map<std::string, Made> made_b;
+ShardsMade read_shards(const std::string& library, const std::string& name) {
+  ShardsMade all;
   for (int i = 0; i < kShards; ++i) {
     const fs::path file =
-        batches_dir(dir_ / "lib-b") / "arraytest" /
+        batches_dir(library) / name /
         ("shard-" + std::to_string(i) + "-of-" + std::to_string(kShards) + ".json");
     auto rec = read_batch_record(file);
-    ASSERT_TRUE(rec.ok()) << rec.error().to_string() << "\n" << logs(dir_.path());
-    EXPECT_EQ(rec->name, "arraytest");
+    EXPECT_TRUE(rec.ok()) << "shard " << i << " left no record: " << rec.error().to_string();
+    if (!rec.ok()) continue;
+    EXPECT_EQ(rec->name, name);
     EXPECT_EQ(rec->shard, i);
     EXPECT_EQ(rec->shards, kShards);
     EXPECT_FALSE(rec->finished_at.empty()) << file;
     EXPECT_EQ(rec->exit_code, 0) << file;
-    for (const auto& [rel, m] : renditions_made(*rec, failed)) {
-      made_by[rel].push_back(i);
-      made_b[rel] = m;
+    for (const auto& [rel, m] : renditions_made(*rec, all.failed)) {
+      all.by[rel].push_back(i);
+      all.made[rel] = m;
     }
   }
-  EXPECT_TRUE(failed.empty()) << ::testing::PrintToString(failed);
-  for (const auto& [rel, shards] : made_by) {
-    EXPECT_EQ(shards.size(), 1u) << rel << " made by shards " << ::testing::PrintToString(shards);
-  }
-  std::set<std::string> names_a, names_b;
-  for (const auto& [rel, m] : made_a) names_a.insert(rel);
-  for (const auto& [rel, m] : made_b) names_b.insert(rel);
-  EXPECT_EQ(names_a, names_b);
+  return all;
+}
 
-  // The same files. Pictures and sound byte for byte; a video too when its encoder ran with
-  // the same thread count in both runs (x264's output depends on it, and a process plans its
-  // encoder threads by the work it holds), else the same size in pixels and length, each
-  // passing its channel's check.
+// The same renditions: pictures and sound byte for byte; a video too when its encoder ran with
+// the same thread count in both runs (x264's output depends on it, and a process plans its
+// encoder threads by the work it holds), else the same size in pixels and length; each passing
+// its channel's check. Returns how many are byte-identical.
+int compare_renditions(const std::map<std::string, Made>& a, const fs::path& out_a,
+                       const std::map<std::string, Made>& b, const fs::path& out_b) {
+  std::set<std::string> names_a, names_b;
+  for (const auto& [rel, m] : a) names_a.insert(rel);
+  for (const auto& [rel, m] : b) names_b.insert(rel);
+  EXPECT_EQ(names_a, names_b);
   int identical = 0;
-  for (const auto& [rel, m] : made_a) {
-    if (!made_b.count(rel)) continue;
-    const Made& b = made_b[rel];
-    const std::string bytes_a = read_text(dir_.path() / "out-a" / rel);
-    const std::string bytes_b = read_text(dir_.path() / "out-b" / rel);
+  for (const auto& [rel, m] : a) {
+    const auto other = b.find(rel);
+    if (other == b.end()) continue;
+    const std::string bytes_a = read_text(out_a / rel);
+    const std::string bytes_b = read_text(out_b / rel);
     EXPECT_FALSE(bytes_a.empty()) << rel;
     EXPECT_TRUE(m.check_ok) << rel << " fails its check (one process)";
-    EXPECT_TRUE(b.check_ok) << rel << " fails its check (array)";
+    EXPECT_TRUE(other->second.check_ok) << rel << " fails its check (array)";
     identical += bytes_a == bytes_b;
     if (m.kind != "video") {
       EXPECT_TRUE(bytes_a == bytes_b) << rel << " differs between the runs";
       continue;
     }
-    EXPECT_EQ(m.width, b.width) << rel;
-    EXPECT_EQ(m.height, b.height) << rel;
-    EXPECT_NEAR(m.seconds, b.seconds, 0.05) << rel;
+    EXPECT_EQ(m.width, other->second.width) << rel;
+    EXPECT_EQ(m.height, other->second.height) << rel;
+    EXPECT_NEAR(m.seconds, other->second.seconds, 0.05) << rel;
   }
+  return identical;
+}
+
+TEST_F(RealSlurm, ArrayBatchOfFourEqualsOneProcess) {
+  SKIP_WITHOUT_SAMPLES();
+  if (run_command(cli_path() + " batch 2>&1").out.find("not built yet") != std::string::npos) {
+    GTEST_SKIP() << "saluran batch is not built yet";
+  }
+  const BatchInputs in;
+  // A: one process, no scheduler.
+  auto start = std::chrono::steady_clock::now();
+  test::CommandResult r = run_command(in.batch("lib-a", "out-a", "onepass") + " 2>&1");
+  const double one_seconds = seconds_since(start);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // B: a job array, each task taking its shard from SLURM_ARRAY_TASK_ID/_MIN/_COUNT.
+  start = std::chrono::steady_clock::now();
+  r = array_job(in.dir(), kShards, in.batch("lib-b", "out-b", "arraytest"));
+  const double array_seconds = seconds_since(start);
+  ASSERT_EQ(r.exit_code, 0) << r.out << logs(in.dir());
+  std::cout << "[ slurm ] batch of " << kFolders.size() << " folders: one process " << one_seconds
+            << " s, " << kShards << " array tasks " << array_seconds << " s\n";
+
+  auto a = read_batch_record(batches_dir(in / "lib-a") / "onepass" / "shard-0-of-1.json");
+  ASSERT_TRUE(a.ok()) << a.error().to_string();
+  ShardsMade b = read_shards(in / "lib-b", "arraytest");
+  const std::map<std::string, Made> made_a = renditions_made(*a, b.failed);
+  EXPECT_FALSE(made_a.empty());
+  EXPECT_TRUE(b.failed.empty()) << ::testing::PrintToString(b.failed) << logs(in.dir());
+  for (const auto& [rel, shards] : b.by) {
+    EXPECT_EQ(shards.size(), 1u) << rel << " made by shards " << ::testing::PrintToString(shards);
+  }
+  const int identical = compare_renditions(made_a, in.dir() / "out-a", b.made, in.dir() / "out-b");
   std::cout << "[ slurm ] " << made_a.size() << " renditions, " << identical
             << " byte-identical between the runs\n";
 
-  // The same catalog.
-  const auto assets_a = catalog_assets(dir_ / "lib-a");
+  const auto assets_a = catalog_assets(in / "lib-a");
   EXPECT_FALSE(assets_a.empty());
-  EXPECT_EQ(assets_a, catalog_assets(dir_ / "lib-b"));
+  EXPECT_EQ(assets_a, catalog_assets(in / "lib-b"));
 
   // The shards merged as `saluran report` reads them.
-  auto merged = load_batch(dir_ / "lib-b", "arraytest");
+  auto merged = load_batch(in / "lib-b", "arraytest");
   ASSERT_TRUE(merged.ok()) << merged.error().to_string();
   EXPECT_EQ(merged->shards, kShards);
   EXPECT_EQ(merged->folders.size(), kFolders.size());
