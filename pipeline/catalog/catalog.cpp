@@ -55,7 +55,7 @@ Result<DbPtr> open_connection(const std::string& db_path) {
   }
   sqlite3_extended_result_codes(db.get(), 1);
   if (Status s =
-          check_sqlite(sqlite3_busy_timeout(db.get(), 5000), db.get(), "sqlite3_busy_timeout");
+          check_sqlite(sqlite3_busy_timeout(db.get(), 60000), db.get(), "sqlite3_busy_timeout");
       !s) {
     return s.error();
   }

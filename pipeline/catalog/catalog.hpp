@@ -13,6 +13,7 @@
 //   if (auto a = cat->find_asset_by_hash(hash); a) ... else cat->add_asset(asset, source);
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +28,7 @@ struct sqlite3;
 namespace saluran {
 
 /// Schema version this build writes; older catalogs are migrated on open, newer refused.
-inline constexpr int kCatalogSchemaVersion = 4;
+inline constexpr int kCatalogSchemaVersion = 5;
 
 /// Where the catalog of a library lives: "<library>/.saluran/catalog.db".
 std::string catalog_path(const std::string& library);
@@ -88,6 +89,13 @@ struct LedgerEntry {
   std::string verified_at;    ///< empty: never verified
   std::string findings_json;  ///< the last verify's findings (a JSON array)
   std::string updated_at;
+};
+
+/// What claim_work found.
+enum class ClaimState {
+  kTaken,  ///< the work is now this owner's (new, already its own, or taken over from a dead one)
+  kHeld,   ///< another owner that is alive is doing it
+  kDone,   ///< someone finished it
 };
 
 /// Handle on one catalog database. Not thread-safe: one writer (the ingest loop) at a time.
@@ -182,6 +190,19 @@ class Catalog {
   /// Keeps, and commits, `value` under `key` for `channel`; an empty value removes the key.
   Status set_connector_state(const std::string& channel, const std::string& key,
                              const std::string& value);
+
+  /// Claims the unit of work `key` for `owner`, in one write transaction, so that of several
+  /// processes on one library exactly one does it. A running claim whose owner
+  /// `owner_alive(owner)` says is gone is taken over.
+  Result<ClaimState> claim_work(const std::string& key, const std::string& owner,
+                                const std::function<bool(const std::string&)>& owner_alive);
+  /// Marks `key` done (by `owner`).
+  Status finish_work(const std::string& key, const std::string& owner);
+  /// Gives `key` up (it failed or was interrupted): another process may claim it.
+  Status release_work(const std::string& key, const std::string& owner);
+  /// The state of `key`: nullopt when nobody claimed it; the owner in `owner` when given.
+  Result<std::optional<ClaimState>> work_state(const std::string& key,
+                                               std::string* owner = nullptr);
 
   /// Every library path the catalog knows (assets and sidecars), for consistency checks.
   Result<std::vector<std::string>> all_library_paths();

@@ -136,13 +136,24 @@ CREATE TABLE connector_state (
 );
 )sql";
 
+// Step 5: claims on units of batch work shared by several processes on one library (the shards
+// of a batch on a cluster): a folder's ingest, a render group, a story's publication.
+constexpr std::string_view kWorkClaims = R"sql(
+CREATE TABLE work_claims (
+  key TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'done')),
+  updated_at TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 // A step is never edited once released; a change of schema is a new step appended here (and
 // kCatalogSchemaVersion raised to match).
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> kSteps = {kRunsAssetsSources, kFocusPoint,
-                                                       kPublishLedger, kConnectorState};
+  static const std::vector<std::string_view> kSteps = {
+      kRunsAssetsSources, kFocusPoint, kPublishLedger, kConnectorState, kWorkClaims};
   return kSteps;
 }
 

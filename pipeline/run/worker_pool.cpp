@@ -6,9 +6,17 @@
 
 namespace saluran {
 
+namespace {
+std::atomic<int> thread_budget{0};
+}  // namespace
+
 int default_threads() {
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int machine = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int budget = thread_budget.load();
+  return budget > 0 ? std::min(machine, budget) : machine;
 }
+
+void set_thread_budget(int threads) { thread_budget.store(std::max(0, threads)); }
 
 WorkerPool::WorkerPool(int threads) {
   const int n = std::max(1, threads);

@@ -24,6 +24,10 @@ namespace saluran {
 /// The threads a stage uses when the user does not say: the machine's cores (at least 1).
 int default_threads();
 
+/// Caps default_threads() for the whole process at `threads` (0: no cap): `saluran batch
+/// --jobs N` keeps the busy threads of every stage within N.
+void set_thread_budget(int threads);
+
 /// Runs submitted tasks on `threads` threads. Tasks do not throw for bad input (errors are
 /// values); an exception that escapes a task is a broken invariant, kept and rethrown by wait().
 class WorkerPool {

@@ -2,6 +2,8 @@
 
 #include "pipeline/stages/publish_render.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
 #include <tuple>
@@ -12,6 +14,8 @@ namespace {
 // One render call: a source with the same trim and focus for every preset it needs.
 struct RenderGroup {
   std::string source;
+  std::string asset;
+  std::string kind;
   std::optional<TimeRange> trim;
   std::optional<FocusPoint> focus;
   std::set<std::string> presets;
@@ -31,6 +35,8 @@ std::map<GroupKey, RenderGroup> missing_groups(const PublishPlan& plan) {
       if (m.made || m.preset.empty()) continue;
       RenderGroup& g = groups[key_of(m)];
       g.source = m.source.string();
+      g.asset = m.asset;
+      g.kind = m.kind;
       g.trim = m.trim;
       g.focus = m.focus;
       g.presets.insert(m.preset);
@@ -39,36 +45,59 @@ std::map<GroupKey, RenderGroup> missing_groups(const PublishPlan& plan) {
   return groups;
 }
 
+std::string job_key(const GroupKey& key, const std::set<std::string>& presets) {
+  const auto& [source, a, b, x, y] = key;
+  std::string names;
+  for (const std::string& p : presets) names += (names.empty() ? "" : ",") + p;
+  return fmt::format("{}|{}|{}|{}|{}|{}", source, a, b, x, y, names);
+}
+
 }  // namespace
 
-RenderResult render_missing(const PublishPlan& plan, const PresetCatalog& presets,
-                            const std::filesystem::path& render_dir,
-                            const std::function<void(const RenderEvent&)>& on_event) {
-  RenderResult all;
+std::vector<RenderJob> render_jobs(const PublishPlan& plan, const PresetCatalog& presets,
+                                   const std::filesystem::path& render_dir) {
+  std::vector<RenderJob> jobs;
   for (auto& [key, group] : missing_groups(plan)) {
-    RenderRequest req;
+    RenderJob job;
+    job.key = job_key(key, group.presets);
+    job.source = group.source;
+    job.asset = group.asset;
+    job.kind = group.kind;
+    RenderRequest& req = job.request;
     req.inputs = {group.source};
     req.options.out_dir = render_dir.string();
-    req.options.on_event = on_event;
     req.options.overrides.focus = group.focus;
     if (group.trim) {
       req.options.overrides.start_s = group.trim->start_s;
       if (group.trim->end_s > group.trim->start_s)
         req.options.overrides.duration_s = group.trim->end_s - group.trim->start_s;
     }
-    InputReport failed;
-    failed.input = group.source;
     for (const std::string& name : group.presets) {
       Result<Preset> p = presets.get(name);
-      if (!p) {
-        failed.error = p.error();
-        continue;
-      }
-      req.options.presets.push_back(std::move(*p));
+      if (!p)
+        job.error = p.error();
+      else
+        req.options.presets.push_back(std::move(*p));
     }
-    if (failed.error) all.reports.push_back(failed);
-    if (req.options.presets.empty()) continue;
-    RenderResult r = render(req);
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+RenderResult render_missing(const PublishPlan& plan, const PresetCatalog& presets,
+                            const std::filesystem::path& render_dir,
+                            const std::function<void(const RenderEvent&)>& on_event) {
+  RenderResult all;
+  for (RenderJob& job : render_jobs(plan, presets, render_dir)) {
+    if (job.error) {
+      InputReport failed;
+      failed.input = job.source;
+      failed.error = job.error;
+      all.reports.push_back(std::move(failed));
+    }
+    if (job.request.options.presets.empty()) continue;
+    job.request.options.on_event = on_event;
+    RenderResult r = render(job.request);
     for (InputReport& rep : r.reports) all.reports.push_back(std::move(rep));
   }
   return all;

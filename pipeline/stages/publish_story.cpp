@@ -91,7 +91,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
+Result<PreparedStory> prepare_story(const PublishStoryRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   Result<Story> story = parse_story(request.story_file);
   if (!story) return story.error();
@@ -108,25 +108,36 @@ Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
       make_plan(PlanInputs{*story, *channels, *catalog, request.library, *presets, render_dir});
   if (!plan) return plan.error();
   if (Status s = pick_channels(*plan, request.only_channels); !s) return s.error();
+  return PreparedStory{std::move(*plan), std::move(*presets), std::move(*catalog), render_dir,
+                       seconds_since(start)};
+}
 
-  PublishStoryResult result;
-  result.plan = std::move(*plan);
-  result.plan_seconds = seconds_since(start);
-  const auto render_start = std::chrono::steady_clock::now();
-  if (!request.verify_only)  // a dry run renders too: all but the remote calls
-    result.render = render_missing(result.plan, *presets, render_dir, request.on_render);
-  result.render_seconds = seconds_since(render_start);
+PublishResult send_story(PreparedStory& story, const PublishStoryRequest& request) {
   http::ClientOptions client_options;
   client_options.log = request.log;
   const http::Client client(client_options);
   PublishRequest pr;
-  pr.plan = &result.plan;
-  pr.catalog = &*catalog;
+  pr.plan = &story.plan;
+  pr.catalog = &story.catalog;
   pr.connectors = connector_factory(client, request);
   pr.options = request.options;
   pr.on_event = request.on_event;
   pr.client = &client;
-  result.publish = request.verify_only ? verify_published(pr) : publish(pr);
+  return request.verify_only ? verify_published(pr) : publish(pr);
+}
+
+Result<PublishStoryResult> publish_story(const PublishStoryRequest& request) {
+  Result<PreparedStory> story = prepare_story(request);
+  if (!story) return story.error();
+  PublishStoryResult result;
+  result.plan_seconds = story->seconds;
+  const auto render_start = std::chrono::steady_clock::now();
+  if (!request.verify_only)  // a dry run renders too: all but the remote calls
+    result.render =
+        render_missing(story->plan, story->presets, story->render_dir, request.on_render);
+  result.render_seconds = seconds_since(render_start);
+  result.publish = send_story(*story, request);
+  result.plan = std::move(story->plan);
   return result;
 }
 

@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "connectors/http/client.hpp"
+#include "pipeline/catalog/catalog.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/publish_plan.hpp"
+#include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/publish.hpp"
 #include "pipeline/stages/render.hpp"
 
@@ -45,6 +47,23 @@ struct PublishStoryResult {
   double plan_seconds = 0;    ///< reading the story and channels, and the plan
   double render_seconds = 0;  ///< rendering what was missing
 };
+
+/// A story read and checked with its channels, and planned: the first half of publish_story,
+/// for callers (batch) that render and check the plan's files their own way before sending.
+struct PreparedStory {
+  PublishPlan plan;
+  PresetCatalog presets;
+  Catalog catalog;  ///< holds the ledger
+  std::filesystem::path render_dir;
+  double seconds = 0;  ///< reading and planning
+};
+
+/// Reads the story, its channels, the catalog and the presets, and makes the plan (keeping only
+/// `only_channels`). Errors as publish_story's.
+Result<PreparedStory> prepare_story(const PublishStoryRequest& request);
+
+/// Sends (or, with verify_only, reads back) a prepared story's channels.
+PublishResult send_story(PreparedStory& story, const PublishStoryRequest& request);
 
 /// Runs the request. An Error means nothing was sent: the story, the channels file, the
 /// library or the presets could not be used (the message names the file, line and key).

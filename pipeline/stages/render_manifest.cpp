@@ -9,6 +9,7 @@
 
 #include "codecs/file_bytes.hpp"
 #include "codecs/file_copy.hpp"
+#include "codecs/file_lock.hpp"
 #include "pipeline/model/media_info_json.hpp"
 #include "pipeline/presets/preset_json.hpp"
 
@@ -273,6 +274,10 @@ Status write_render_manifest(const std::string& out_dir, const RenderManifest& m
 }
 
 Status record_in_render_manifest(const std::string& out_dir, const InputReport& report) {
+  // Renders running side by side (a batch's lanes, the shards of a cluster batch) share the
+  // folder's manifest: the read-merge-write is serialised so no entry is lost.
+  Result<FileLock> lock = FileLock::exclusive(out_dir);
+  if (!lock) return lock.error();
   RenderManifest m = read_render_manifest(out_dir);
   merge_report(m, report);
   return write_render_manifest(out_dir, m);

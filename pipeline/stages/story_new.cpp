@@ -220,12 +220,22 @@ Result<StoryDraft> draft_story(Catalog& catalog, const std::string& library,
   if (assets->empty())
     return make_error(ErrorCode::kNotFound,
                       fmt::format("ingest run {} brought in no new files", *id));
+  Result<StoryDraft> d =
+      draft_story_from(library, *assets, channels, fmt::format("ingest run {}", *id));
+  if (d) d->run = *id;
+  return d;
+}
+
+Result<StoryDraft> draft_story_from(const std::string& library, const std::vector<Asset>& assets,
+                                    const std::vector<std::string>& channels,
+                                    const std::string& origin) {
+  if (assets.empty())
+    return make_error(ErrorCode::kNotFound, fmt::format("{} holds no media", origin));
   StoryDraft d;
-  d.run = *id;
   d.story = placeholder_story(channels);
   auto detector = FaceDetector::open();
   if (!detector) d.notes.push_back("faces not counted: " + detector.error().message);
-  for (const Asset& a : *assets) {
+  for (const Asset& a : assets) {
     if (a.info.kind != MediaKind::kPhoto) continue;
     PhotoRank r;
     r.asset = a;
@@ -236,19 +246,21 @@ Result<StoryDraft> draft_story(Catalog& catalog, const std::string& library,
   rank_photos(d.photos);
   std::string alternatives;
   choose_photos(d, alternatives);
-  choose_sound_and_video(d, *assets, alternatives);
-  d.story.date = capture_day(assets->front().info.meta.capture_time);
+  choose_sound_and_video(d, assets, alternatives);
+  d.story.date = capture_day(assets.front().info.meta.capture_time);
   if (!is_calendar_date(d.story.date)) d.story.date.clear();
   d.story.slug.clear();
   d.text = fmt::format(
-               "# Drafted by `saluran story new` from ingest run {}: best photos first "
+               "# Drafted by `saluran story new` from {}: best photos first "
                "(sharp, faces, no near-duplicates).\n# Write the TODO parts, check the "
                "media, then run `saluran plan` on this file.\n\n",
-               *id) +
+               origin) +
            write_story(d.story);
   if (!alternatives.empty())
     d.text +=
-        "\n# ---- Also from this run: remove the '# ' of a table to use it. ----\n" + alternatives;
+        fmt::format("\n# ---- Also from this {}: remove the '# ' of a table to use it. ----\n",
+                    origin.rfind("ingest run", 0) == 0 ? "run" : "folder") +
+        alternatives;
   return d;
 }
 

@@ -50,6 +50,13 @@ Result<StoryDraft> draft_story(Catalog& catalog, const std::string& library,
                                std::optional<std::int64_t> run,
                                const std::vector<std::string>& channels);
 
+/// Drafts a story from `assets` (those of one folder, say) as draft_story does from a run;
+/// `origin` names where they came from in the draft's first comment ("folder /media/usb/X").
+/// kNotFound when `assets` is empty.
+Result<StoryDraft> draft_story_from(const std::string& library, const std::vector<Asset>& assets,
+                                    const std::vector<std::string>& channels,
+                                    const std::string& origin);
+
 /// Ranks `photos` best first and marks near-duplicates (pure, given the measures): score =
 /// log(1 + sharpness) + 1.5 per face (up to 3); a photo is a near-duplicate of a better one from
 /// the same device taken within the same second, or whose dhash differs in at most 6 bits.

@@ -294,7 +294,7 @@ TEST_F(CatalogTest, SettingsAreWalFullForeignKeysAndBusyTimeout) {
   EXPECT_EQ(catalog_->pragma_value("journal_mode").value(), "wal");
   EXPECT_EQ(catalog_->pragma_value("synchronous").value(), "2");  // FULL
   EXPECT_EQ(catalog_->pragma_value("foreign_keys").value(), "1");
-  EXPECT_EQ(catalog_->pragma_value("busy_timeout").value(), "5000");
+  EXPECT_EQ(catalog_->pragma_value("busy_timeout").value(), "60000");
   EXPECT_EQ(catalog_->pragma_value("user_version").value(), std::to_string(kCatalogSchemaVersion));
   // WAL is stored in the file: another connection sees it too.
   RawDb raw = raw_open(db_path_);
