@@ -13,11 +13,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "pipeline/stages/batch.hpp"
 #include "pipeline/stages/batch_record.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/real_server.hpp"
@@ -102,7 +105,7 @@ class RealSlurm : public ::testing::Test {
 
 test::RealServer* RealSlurm::server_ = nullptr;
 
-TEST_F(RealSlurm, ArrayTasksSeeTheirIndexAndCount) {
+TEST_F(RealSlurm, ArrayTasksGetTheirShardFromSlurmVariables) {
   test::TempDir dir("slurm-array");
   const auto start = std::chrono::steady_clock::now();
   const test::CommandResult r =
@@ -122,6 +125,15 @@ TEST_F(RealSlurm, ArrayTasksSeeTheirIndexAndCount) {
     EXPECT_EQ(env["SLURM_ARRAY_TASK_COUNT"], std::to_string(kShards));
     EXPECT_FALSE(env["SLURM_ARRAY_JOB_ID"].empty());
     job_ids.insert(env["SLURM_ARRAY_JOB_ID"]);
+    // What `saluran batch` makes of them: shard i of 4.
+    auto shard = shard_from_environment(std::nullopt, [&](const char* name) -> const char* {
+      const auto it = env.find(name);
+      return it == env.end() ? nullptr : it->second.c_str();
+    });
+    ASSERT_TRUE(shard.ok()) << shard.error().to_string();
+    ASSERT_TRUE(shard->has_value());
+    EXPECT_EQ((*shard)->index, i);
+    EXPECT_EQ((*shard)->count, kShards);
   }
   EXPECT_EQ(job_ids.size(), 1u) << "the tasks belong to one array job";
   const test::CommandResult queue = run_command(slurm("squeue -h -o %i 2>&1"));
