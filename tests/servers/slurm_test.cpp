@@ -394,6 +394,21 @@ int compare_renditions(const std::map<std::string, Made>& a, const fs::path& out
   return identical;
 }
 
+// The media files under `out` by relative path (not the drafted stories, the manifests or
+// temporary files).
+std::set<std::string> media_files(const fs::path& out) {
+  std::set<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || name.front() == '.' || ext == ".toml" || ext == ".json" ||
+        ext == ".tmp")
+      continue;
+    files.insert(e.path().lexically_relative(out).string());
+  }
+  return files;
+}
+
 TEST_F(RealSlurm, ArrayBatchOfFourEqualsOneProcess) {
   SKIP_WITHOUT_SAMPLES();
   if (run_command(cli_path() + " batch 2>&1").out.find("not built yet") != std::string::npos) {
@@ -425,6 +440,12 @@ TEST_F(RealSlurm, ArrayBatchOfFourEqualsOneProcess) {
   const int identical = compare_renditions(made_a, in.dir() / "out-a", b.made, in.dir() / "out-b");
   std::cout << "[ slurm ] " << made_a.size() << " renditions, " << identical
             << " byte-identical between the runs\n";
+
+  // Every file in the out folders, not only each record's main one (a responsive set has more
+  // widths): the same names.
+  const std::set<std::string> files_a = media_files(in.dir() / "out-a");
+  EXPECT_GE(files_a.size(), made_a.size());
+  EXPECT_EQ(files_a, media_files(in.dir() / "out-b"));
 
   const auto assets_a = catalog_assets(in / "lib-a");
   EXPECT_FALSE(assets_a.empty());
