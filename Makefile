@@ -48,12 +48,15 @@ test: build samples
 	@ctest --preset dev -j $(JOBS)
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer, except the slow
-# end-to-end tests against the real WordPress and Icecast, which `make test` runs once.
-REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|WordPressConnectorTest|IcecastConnectorTest|PublishCrash|PlatformCrash)\.
+# end-to-end tests against the real servers (WordPress, Icecast, Slurm), the browser and the
+# package, and the longest render and crash runs (minutes under ASan; the same code is exercised
+# by their shorter siblings), all of which `make test` runs once.
+REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|RealSlurm|WordPressConnectorTest|IcecastConnectorTest|PublishCrash|PlatformCrash|ReportBrowser|Package)
+SLOW_TESTS := ^(VideoAnalysis\.HamiltonReframe|RenderImage\.AFillVideo|FaceDetector\.|CliRenderProgress\.|CliRenderInterrupt\.|CliRender\.KilledAtRandom|CliBatch\.|IngestCrash\.|RenderFive\.)
 asan: deps samples
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS) -E '$(REAL_SERVER_TESTS)'
+	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS) -E '$(REAL_SERVER_TESTS)|$(SLOW_TESTS)'
 
 # Benchmarks against the tools a user would otherwise run (see bench/README.md).
 bench: deps samples
