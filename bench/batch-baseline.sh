@@ -23,11 +23,12 @@ ff=(ffmpeg -nostdin -v error -y)
 mp4=(-movflags +faststart -use_editlist 0)  # the channels refuse edit lists (check)
 
 # H.264 with the preset's numbers: $1 profile, $2 kbps, $3 GOP frames, $4 peak kbps (0: none).
+# x264 and aac print options that the commands split into words (no spaces inside one).
 x264() {
-  local o=(-c:v libx264 -preset veryfast -profile:v "$1" -pix_fmt yuv420p -b:v "${2}k"
+  local opts=(-c:v libx264 -preset veryfast -profile:v "$1" -pix_fmt yuv420p -b:v "${2}k"
     -g "$3" -bf 2 -x264-params open-gop=0)
-  (($4 > 0)) && o+=(-maxrate "${4}k" -bufsize "$((2 * $4))k")
-  echo "${o[@]}"
+  (($4 > 0)) && opts+=(-maxrate "${4}k" -bufsize "$((2 * $4))k")
+  echo "${opts[@]}"
 }
 aac() { echo -c:a aac -b:a "${1}k" -ar 48000 -ac 2; }
 
@@ -36,7 +37,9 @@ aac() { echo -c:a aac -b:a "${1}k" -ar 48000 -ac 2; }
 make_one() {
   local preset=$1 src=$2 stem
   stem=$(basename "${src%.*}")
-  local o="$out/$stem.$preset" crop=(--smartcrop attention)
+  local o="$out/$stem.$preset"
+  local crop=(--smartcrop attention)
+  # shellcheck disable=SC2046  # $(x264 ...) and $(aac ...) are split into options on purpose
   case $preset in
     youtube)  # the source size (1080p: the ladder's 8000 kbps), GOP 0.5 s, AAC 384 kbps
       "${ff[@]}" -i "$src" -vf fps=30 $(x264 high 8000 15 0) $(aac 384) "${mp4[@]}" "$o.mp4" || return 1 ;;
