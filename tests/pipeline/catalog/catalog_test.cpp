@@ -418,8 +418,9 @@ TEST(CatalogOpen, MigratesAVersionOneCatalogKeepingItsAssets) {
                           "D750", DeviceClass::kCamera);
     ASSERT_TRUE(c->add_asset(a, source_at(a.info.path, 1007, 1), run).ok());
   }
-  {  // back to what version 1 wrote: no focus columns, no publish ledger, no connector state
+  {  // back to what version 1 wrote: no focus columns, ledger, connector state or claims
     RawDb raw = raw_open(p);
+    raw_exec(raw.get(), "DROP TABLE work_claims");
     raw_exec(raw.get(), "DROP TABLE connector_state");
     raw_exec(raw.get(), "DROP TABLE publish_log");
     raw_exec(raw.get(), "DROP TABLE publish_ledger");
