@@ -43,9 +43,7 @@ fs::path batches_dir(const std::string& library) {
   return fs::path(library) / ".saluran" / "batches";
 }
 
-std::string batch_record_json(const BatchRecord& record) {
-  return nlohmann::json(record).dump(1);
-}
+std::string batch_record_json(const BatchRecord& record) { return nlohmann::json(record).dump(1); }
 
 Status write_batch_record(const std::string& library, const BatchRecord& record) {
   const fs::path dir = batches_dir(library) / record.name;
