@@ -41,6 +41,11 @@ demo: build samples
 	@echo "== saluran publish samples/story.toml (the local site build/demo-site and the playout folder)"
 	@mkdir -p build/demo-playout
 	@$(SALURAN) publish samples/story.toml --library build/demo-library -o build/demo-out
+	@echo "== saluran batch samples/generated/photos (the whole SOP over a folder: ingest, draft, render, check)"
+	@$(SALURAN) batch samples/generated/photos --library build/demo-library \
+		--channels-file samples/channels.toml -o build/demo-batch --name demo -q || test $$? -eq 1
+	@echo "== saluran report demo (the run report: build/demo-library/.saluran/reports/demo.html)"
+	@$(SALURAN) report demo --library build/demo-library --lang en
 	@echo "== open build/demo-site/index.html in a browser to see the published story"
 
 # Same set-up, then every test (unit, stage and end-to-end).
