@@ -54,10 +54,12 @@ test: build samples
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer, except the slow
 # end-to-end tests against the real servers (WordPress, Icecast, Slurm), the browser and the
-# package, and the longest render and crash runs (minutes under ASan; the same code is exercised
-# by their shorter siblings), all of which `make test` runs once.
+# package, the command-line tests (Cli*: each starts the instrumented binary several times, and
+# the CLI only parses and calls the library, whose own tests run here) and the longest render and
+# crash runs (minutes under ASan; their shorter siblings run here), all of which `make test` runs
+# once.
 REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|RealSlurm|WordPressConnectorTest|IcecastConnectorTest|PublishCrash|PlatformCrash|ReportBrowser|Package)
-SLOW_TESTS := ^(VideoAnalysis\.HamiltonReframe|RenderImage\.AFillVideo|FaceDetector\.|CliRenderProgress\.|CliRenderInterrupt\.|CliRender\.KilledAtRandom|CliBatch\.|IngestCrash\.|RenderFive\.)
+SLOW_TESTS := ^(Cli|VideoAnalysis\.HamiltonReframe|RenderImage\.AFillVideo|FaceDetector\.|IngestCrash\.|RenderFive\.)
 asan: deps samples
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
