@@ -61,24 +61,6 @@ std::string clock_text(double s) {
                    : fmt::format("{}:{:02}", t / 60, t % 60);
 }
 
-const char* kind_name(BatchEvent::Kind k) {
-  switch (k) {
-    case BatchEvent::Kind::kFolderStart:
-      return "folder-start";
-    case BatchEvent::Kind::kStage:
-      return "stage";
-    case BatchEvent::Kind::kProgress:
-      return "progress";
-    case BatchEvent::Kind::kItem:
-      return "item";
-    case BatchEvent::Kind::kFolderDone:
-      return "folder-done";
-    case BatchEvent::Kind::kDone:
-      return "done";
-  }
-  return "?";
-}
-
 // The progress display: JSON lines, a redrawn status line on a terminal, or plain lines.
 class Progress {
  public:
@@ -144,7 +126,7 @@ class Progress {
   }
 
   void print_json(const BatchEvent& e) const {
-    nlohmann::json j = {{"event", kind_name(e.kind)}, {"folder", e.folder}};
+    nlohmann::json j = {{"event", batch_event_name(e.kind)}, {"folder", e.folder}};
     if (!e.stage.empty()) j["stage"] = e.stage;
     if (!e.item.empty()) j["item"] = e.item;
     if (!e.outcome.empty()) j["outcome"] = e.outcome;

@@ -32,24 +32,6 @@ struct WatchArgs {
   int jobs = 0;
 };
 
-const char* batch_event_name(BatchEvent::Kind kind) {
-  switch (kind) {
-    case BatchEvent::Kind::kFolderStart:
-      return "folder-start";
-    case BatchEvent::Kind::kStage:
-      return "stage";
-    case BatchEvent::Kind::kProgress:
-      return "progress";
-    case BatchEvent::Kind::kItem:
-      return "item";
-    case BatchEvent::Kind::kFolderDone:
-      return "folder-done";
-    case BatchEvent::Kind::kDone:
-      return "done";
-  }
-  return "unknown";
-}
-
 nlohmann::json batch_json(const BatchEvent& b) {
   return {{"kind", batch_event_name(b.kind)},
           {"stage", b.stage},

@@ -80,6 +80,10 @@ struct BatchEvent {
   std::string unit;  ///< "files", "bytes", "s" (seconds of media), "renditions"
 };
 
+/// The stable name of an event kind in JSON lines: "folder-start", "stage", "progress", "item",
+/// "folder-done", "done".
+const char* batch_event_name(BatchEvent::Kind kind);
+
 /// One batch run.
 struct BatchRequest {
   std::vector<std::filesystem::path> folders;  ///< top folders, one story each

@@ -82,6 +82,24 @@ Result<std::optional<Shard>> shard_from_environment(
   return std::optional<Shard>();
 }
 
+const char* batch_event_name(BatchEvent::Kind kind) {
+  switch (kind) {
+    case BatchEvent::Kind::kFolderStart:
+      return "folder-start";
+    case BatchEvent::Kind::kStage:
+      return "stage";
+    case BatchEvent::Kind::kProgress:
+      return "progress";
+    case BatchEvent::Kind::kItem:
+      return "item";
+    case BatchEvent::Kind::kFolderDone:
+      return "folder-done";
+    case BatchEvent::Kind::kDone:
+      return "done";
+  }
+  return "unknown";
+}
+
 int shard_of(const std::string& key, int count) {
   if (count <= 1) return 0;
   const std::uint64_t h = std::stoull(hash64_hex(key), nullptr, 16);
