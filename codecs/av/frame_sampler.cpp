@@ -234,28 +234,6 @@ Status sample_frames(const std::string& path, int max_edge, int step,
   return st;
 }
 
-Result<Picture> decode_frame_at(const std::string& path, double time_s) {
-  auto reader = VideoReader::open(path);
-  if (!reader) return reader.error();
-  reader->seek(time_s);
-  // Only the chosen frame is converted: keep a reference to the latest one, so that a time
-  // beyond the end still gives the last frame.
-  FramePtr last = make_frame();
-  bool have = false;
-  // Half a millisecond of slack: a time read back from a frame must find that same frame.
-  const double wanted = time_s - 5e-4;
-  auto st = reader->decode([&](AVFrame* frame, std::int64_t, double t) {
-    av_frame_unref(last.get());
-    have = av_frame_ref(last.get(), frame) >= 0;
-    return t < wanted;
-  });
-  if (!st) return st.error();
-  if (!have) return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", path);
-  int w = 0;
-  int h = 0;
-  return reader->convert(last.get(), 0, w, h);
-}
-
 Result<std::vector<Picture>> decode_frames_at(const std::string& path,
                                               const std::vector<double>& times, int max_edge) {
   auto reader = VideoReader::open(path);
@@ -265,7 +243,10 @@ Result<std::vector<Picture>> decode_frames_at(const std::string& path,
     reader->seek(time_s);
     FramePtr last = make_frame();
     bool have = false;
-    const double wanted = time_s - 5e-4;  // as decode_frame_at
+    // Only the chosen frame is converted: keep a reference to the latest one, so that a time
+    // beyond the end still gives the last frame. Half a millisecond of slack: a time read back
+    // from a frame must find that same frame.
+    const double wanted = time_s - 5e-4;
     auto st = reader->decode([&](AVFrame* frame, std::int64_t, double t) {
       av_frame_unref(last.get());
       have = av_frame_ref(last.get(), frame) >= 0;
@@ -280,6 +261,12 @@ Result<std::vector<Picture>> decode_frames_at(const std::string& path,
     pictures.push_back(std::move(*pic));
   }
   return pictures;
+}
+
+Result<Picture> decode_frame_at(const std::string& path, double time_s) {
+  Result<std::vector<Picture>> one = decode_frames_at(path, {time_s}, 0);
+  if (!one) return one.error();
+  return std::move(one->front());
 }
 
 }  // namespace saluran::av
