@@ -15,6 +15,7 @@
 #include <system_error>
 #include <utility>
 
+#include "pipeline/catalog/dates.hpp"
 #include "pipeline/run/folder_events.hpp"
 #include "pipeline/stages/folder_settle.hpp"
 #include "pipeline/stages/watch_state.hpp"
@@ -331,7 +332,7 @@ void Watcher::run_one(const std::string& name, Tracked& t, const FolderSnapshot&
   rec.runs += 1;
   rec.batch = batch_name(name);
   rec.error.clear();
-  rec.started_at = utc_now_text();
+  rec.started_at = now_utc_iso();
   rec.finished_at.clear();
   save_state();
   WatchEvent ready;
@@ -378,7 +379,7 @@ void Watcher::record_end(const std::string& name, const BatchResult& br, int cod
   rec.status = status_of(code);
   rec.exit_code = code;
   rec.error = br.error ? br.error->to_string() : std::string();
-  rec.finished_at = utc_now_text();
+  rec.finished_at = now_utc_iso();
   save_state();
   result_.folders_run += 1;
   if (code == kBatchExitSomeFailed) result_.folders_failed += 1;

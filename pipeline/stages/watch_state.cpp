@@ -65,15 +65,6 @@ Status save_watch_state(const fs::path& file, const WatchState& state) {
   return write_file_atomically(file.string(), nlohmann::json(state).dump(2) + "\n");
 }
 
-std::string utc_now_text() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 namespace {
 
 // The pid the holder wrote into the lock file, "" when unknown.

@@ -57,9 +57,6 @@ Result<WatchState> load_watch_state(const std::filesystem::path& file);
 /// Writes a state file atomically (write_file_atomically), creating its folder.
 Status save_watch_state(const std::filesystem::path& file, const WatchState& state);
 
-/// The current time as ISO 8601 UTC ("2026-12-07T10:15:00Z").
-std::string utc_now_text();
-
 /// The one-watcher lock of a library: an exclusive flock on <library>/.saluran/watch/lock, held
 /// until the object is destroyed or the process ends (the kernel drops it even after a crash).
 class WatchLock {
