@@ -62,19 +62,7 @@ int print_result(const ReportResult& r, bool json) {
                           {"json", r.json.string()},
                           {"html_bytes", r.html_bytes},
                           {"seconds", r.seconds},
-                          {"summary",
-                           {{"stories", s.stories},
-                            {"assets", s.assets},
-                            {"renditions", s.renditions},
-                            {"channels", s.channels},
-                            {"posts", s.posts},
-                            {"findings", s.findings},
-                            {"pending", s.pending},
-                            {"rejected", s.rejected},
-                            {"failures", s.failures},
-                            {"standard_seconds", s.standard_seconds},
-                            {"measured_seconds", s.measured_seconds},
-                            {"saved_seconds", s.saved_seconds}}}};
+                          {"summary", to_json(s)}};
     std::cout << out.dump() << '\n';
     return kExitOk;
   }

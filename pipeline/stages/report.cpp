@@ -105,38 +105,11 @@ std::string file_name_part(const std::string& text) {
   return out;
 }
 
-// The merged record as JSON, through write_batch_record so the twin has exactly the keys a batch
-// record file has (the record's JSON mapping is private to batch_record.cpp).
+// The merged record as JSON, with exactly the keys a batch record file has.
 Result<nlohmann::json> record_json(const BatchRecord& record) {
   nlohmann::json j = nlohmann::json::parse(batch_record_json(record), nullptr, false);
   if (j.is_discarded()) return make_error(ErrorCode::kIo, "cannot read back the record as JSON");
   return j;
-}
-
-nlohmann::json summary_json(const ReportSummary& s) {
-  nlohmann::json sop = nlohmann::json::array();
-  for (const SopStepTime& step : s.sop)
-    sop.push_back({{"number", step.number},
-                   {"key", step.key},
-                   {"name_id", report_text(step.key, ReportLanguage::kIndonesian)},
-                   {"name_en", report_text(step.key, ReportLanguage::kEnglish)},
-                   {"standard_seconds", step.standard_seconds},
-                   {"measured_seconds", step.measured_seconds}});
-  return {{"stories", s.stories},
-          {"assets", s.assets},
-          {"renditions", s.renditions},
-          {"channels", s.channels},
-          {"posts", s.posts},
-          {"findings", s.findings},
-          {"pending", s.pending},
-          {"rejected", s.rejected},
-          {"problems", s.problems},
-          {"checks_failed", s.checks_failed},
-          {"failures", s.failures},
-          {"sop", sop},
-          {"standard_seconds", s.standard_seconds},
-          {"measured_seconds", s.measured_seconds},
-          {"saved_seconds", s.saved_seconds}};
 }
 
 fs::path default_output(const std::string& library, const std::string& run,
@@ -229,7 +202,7 @@ Result<ReportResult> make_report(const ReportRequest& request) {
                                {"language", report_language_code(result.language)},
                                {"generated_at", generated},
                                {"html", fs::absolute(result.html).string()},
-                               {"summary", summary_json(result.summary)},
+                               {"summary", to_json(result.summary)},
                                {"record", *rec_json}};
   if (Status st = write_file_atomically(result.html.string(), html); !st) return st.error();
   if (Status st = write_file_atomically(result.json.string(), twin.dump(1) + "\n"); !st)
@@ -237,6 +210,32 @@ Result<ReportResult> make_report(const ReportRequest& request) {
   result.html_bytes = html.size();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+nlohmann::json to_json(const ReportSummary& s) {
+  nlohmann::json sop = nlohmann::json::array();
+  for (const SopStepTime& step : s.sop)
+    sop.push_back({{"number", step.number},
+                   {"key", step.key},
+                   {"name_id", report_text(step.key, ReportLanguage::kIndonesian)},
+                   {"name_en", report_text(step.key, ReportLanguage::kEnglish)},
+                   {"standard_seconds", step.standard_seconds},
+                   {"measured_seconds", step.measured_seconds}});
+  return {{"stories", s.stories},
+          {"assets", s.assets},
+          {"renditions", s.renditions},
+          {"channels", s.channels},
+          {"posts", s.posts},
+          {"findings", s.findings},
+          {"pending", s.pending},
+          {"rejected", s.rejected},
+          {"problems", s.problems},
+          {"checks_failed", s.checks_failed},
+          {"failures", s.failures},
+          {"sop", sop},
+          {"standard_seconds", s.standard_seconds},
+          {"measured_seconds", s.measured_seconds},
+          {"saved_seconds", s.saved_seconds}};
 }
 
 }  // namespace saluran

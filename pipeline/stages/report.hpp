@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,6 +93,10 @@ struct ReportSummary {
 /// The SOP's table and the counts for a (merged, possibly filtered) batch record. The SOP's
 /// standard is per story (15 + 5 + 5 + 10 + 5 + 5 minutes): it is multiplied by the stories.
 ReportSummary summarize_batch(const BatchRecord& record);
+
+/// The summary as the JSON twin and `report --json` write it: the counts, the SOP steps with
+/// their names in both languages, standard, measured and saved seconds.
+nlohmann::json to_json(const ReportSummary& summary);
 
 /// The record keeping only the folders of story `slug` (empty: all).
 BatchRecord filter_batch_to_story(BatchRecord record, const std::string& slug);
