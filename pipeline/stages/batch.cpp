@@ -228,7 +228,7 @@ Result<fs::path> choose_story(BatchWork& work, FolderRecord& rec,
 }
 
 void fail_folder(BatchWork& work, FolderRecord& rec, const Error& e) {
-  rec.error = e.to_string();
+  rec.error = rec.error.empty() ? e.to_string() : rec.error + "; " + e.to_string();
   work.emit(event(BatchEvent::Kind::kItem, rec.folder, "folder", rec.folder, "failed", rec.error));
 }
 
@@ -444,34 +444,18 @@ BatchResult run_batch(const BatchRequest& req) {
     rec.folder = folders[i];
     std::vector<Asset> assets;
     const bool taken = take_folder(work, rec, assets);
-    if (taken && req.story_file.empty() && !work.cancelled()) story_stages(work, rec, assets);
+    const bool one_story = !req.story_file.empty();
+    if (taken && !one_story && !work.cancelled()) story_stages(work, rec, assets);
     all_assets.insert(all_assets.end(), assets.begin(), assets.end());
-    count_folder(result, rec);
+    if (!one_story || i > 0) count_folder(result, rec);  // the first: once its story is done
     result.record.folders.push_back(std::move(rec));
     (void)write_batch_record(req.library, result.record);  // after each folder: visible at once
     work.emit(event(BatchEvent::Kind::kFolderDone, folders[i]));
   }
-  if (!req.story_file.empty() && !result.record.folders.empty() && !work.cancelled()) {
+  if (!req.story_file.empty() && !result.record.folders.empty()) {
     FolderRecord& first = result.record.folders.front();  // one story for every folder
-    FolderRecord story;
-    story.folder = first.folder;
-    story_stages(work, story, all_assets);
-    count_folder(result, story);
-    first.story_file = story.story_file;
-    first.slug = story.slug;
-    first.title = story.title;
-    first.renditions = std::move(story.renditions);
-    first.posts = std::move(story.posts);
-    first.problems = std::move(story.problems);
-    first.publisher = story.publisher;
-    if (first.error.empty()) first.error = story.error;
-    first.times.story = story.times.story;
-    first.times.plan = story.times.plan;
-    first.times.render = story.times.render;
-    first.times.check = story.times.check;
-    first.times.publish = story.times.publish;
-    first.times.verify = story.times.verify;
-    first.times.hooks = story.times.hooks;
+    if (!work.cancelled()) story_stages(work, first, all_assets);
+    count_folder(result, first);
   }
   finish(work, start);
   return result;
