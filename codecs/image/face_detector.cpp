@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -204,7 +205,7 @@ std::vector<FaceBox> to_faces(std::vector<Candidate> candidates, const cv::Mat& 
     const int y1 =
         std::clamp(static_cast<int>(std::lround((c.box.y + c.box.height) * sy)), 0, height);
     if (x1 <= x0 || y1 <= y0) continue;
-    faces.push_back({Rect{x0, y0, x1 - x0, y1 - y0}, c.score, c.source == Source::kProfile});
+    faces.push_back({Rect{x0, y0, x1 - x0, y1 - y0}, c.score, c.source == Source::kProfile, {}});
   }
   return faces;
 }
@@ -212,6 +213,8 @@ std::vector<FaceBox> to_faces(std::vector<Candidate> candidates, const cv::Mat& 
 }  // namespace
 
 struct FaceDetector::Impl {
+  std::string name = "Haar cascades";
+  std::vector<std::string> notices;
   std::string dir;
   std::mutex mutex;  // guards `idle` only; detection runs unlocked on a borrowed set
   std::vector<std::unique_ptr<Cascades>> idle;
@@ -236,14 +239,27 @@ struct FaceDetector::Impl {
   }
 };
 
-Result<FaceDetector> FaceDetector::open(const std::string& cascade_dir) {
+std::string default_face_model_dir() {
+  if (const char* env = std::getenv("SALURAN_MODEL_DIR"); env != nullptr && *env != '\0')
+    return env;
+  return "models";
+}
+
+Result<FaceDetector> FaceDetector::open(const FaceDetectorOptions& options) {
+  if (options.model == FaceModel::kBlazeFace)
+    return make_error(ErrorCode::kUnsupported, "the BlazeFace detector is not built yet",
+                      options.model_dir);
   auto impl = std::make_shared<Impl>();
-  impl->dir = cascade_dir;
-  auto first = load_cascades(cascade_dir);
+  impl->dir = options.cascade_dir;
+  auto first = load_cascades(impl->dir);
   if (!first) return first.error();
   impl->idle.push_back(std::move(first.value()));
   return FaceDetector(std::move(impl));
 }
+
+const std::string& FaceDetector::model_name() const { return impl_->name; }
+
+const std::vector<std::string>& FaceDetector::notices() const { return impl_->notices; }
 
 FaceSearch FaceDetector::search(const Picture& picture, int analysis_edge, double scale_step,
                                 double min_face) const {

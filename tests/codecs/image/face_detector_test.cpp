@@ -162,7 +162,7 @@ const FaceDetector& detector() {
 // Opening
 
 TEST(FaceDetector, MissingCascadeFolderIsAClearError) {
-  auto opened = FaceDetector::open("/nonexistent/haarcascades");
+  auto opened = FaceDetector::open({FaceModel::kHaar, "", "/nonexistent/haarcascades"});
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, ErrorCode::kNotFound);
   EXPECT_NE(opened.error().context.file.find("haarcascade_frontalface_alt2.xml"),
@@ -175,7 +175,7 @@ TEST(FaceDetector, DamagedCascadeIsAClearError) {
   for (const char* name : {"haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml"}) {
     std::ofstream(dir / name) << "<?xml version=\"1.0\"?>\n<opencv_storage><cascade>broken";
   }
-  auto opened = FaceDetector::open(dir.path().string());
+  auto opened = FaceDetector::open({FaceModel::kHaar, "", dir.path().string()});
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, ErrorCode::kCorrupt);
   EXPECT_NE(opened.error().context.file.find("haarcascade_frontalface_alt2.xml"),
