@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "codecs/image/face_detector.hpp"
+#include "pipeline/stages/face_detector.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/run/cancel.hpp"
 
