@@ -17,8 +17,8 @@
 #include "cli/commands.hpp"
 #include "cli/text_output.hpp"
 #include "codecs/file_bytes.hpp"
-#include "codecs/image/face_detector.hpp"
 #include "codecs/image/photo_decode.hpp"
+#include "pipeline/stages/face_detector.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/video_analysis.hpp"
 
