@@ -33,6 +33,9 @@ Runner add_check_command(CLI::App& app);
 /// `saluran render INPUT... --preset P[,P...] -o OUTDIR`
 Runner add_render_command(CLI::App& app);
 
+/// `saluran faces FILE... [--detector auto|blazeface|haar] [--reframe W:H] [--poster] [--json]`
+Runner add_faces_command(CLI::App& app);
+
 /// `saluran focus FILE... [--at X,Y | --clear] [--library DIR] [--json]`
 Runner add_focus_command(CLI::App& app);
 

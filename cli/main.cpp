@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(saluran::cli::add_check_command(app));
   add(saluran::cli::add_render_command(app));
   add(saluran::cli::add_focus_command(app));
+  add(saluran::cli::add_faces_command(app));
   add(saluran::cli::add_presets_command(app));
   add(saluran::cli::add_story_command(app));
   add(saluran::cli::add_plan_command(app));
