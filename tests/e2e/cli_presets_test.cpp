@@ -106,7 +106,8 @@ TEST_F(CliPresets, ShowPrintsAPicturePresetsImageSection) {
   }
   const auto feed = run_command(presets("show instagram-feed-4x5"));
   EXPECT_NE(feed.out.find("[image]\nwidth = 1080\nheight = 1350\n"), std::string::npos) << feed.out;
-  EXPECT_NE(feed.out.find("aspect = \"fill\"\nformats = [\"jpeg\"]\n"), std::string::npos)
+  EXPECT_NE(feed.out.find("aspect = \"fill\"\nbackground = \"#000000\"\nformats = [\"jpeg\"]\n"),
+            std::string::npos)
       << feed.out;
   EXPECT_NE(feed.out.find("quality = 90\nmin_quality = 60\n"), std::string::npos) << feed.out;
   EXPECT_NE(feed.out.find("[limits]\n"), std::string::npos) << feed.out;
