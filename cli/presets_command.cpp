@@ -218,8 +218,8 @@ void print_preset_toml(const Preset& p) {
   if (p.image) {
     std::cout << "\n[image]\n";
     print_keys(j["image"],
-               {"width", "height", "max_width", "max_height", "aspect", "formats", "widths",
-                "quality", "min_quality", "progressive", "keep_gps", "enlarge"});
+               {"width", "height", "max_width", "max_height", "aspect", "background", "formats",
+                "widths", "quality", "min_quality", "progressive", "keep_gps", "enlarge"});
   }
   std::cout << "\n[limits]\n";
   print_keys(j["limits"], {"min_duration_s", "max_duration_s", "max_file_bytes", "too_long",

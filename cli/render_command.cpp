@@ -65,7 +65,8 @@ std::string error_text(const Error& error, const std::string& input) {
   return e.to_string();
 }
 
-// What a made file is: "1280x720 2.0s 1.1 MB 4.4 Mb/s", "1080x1080 q90 68.2 kB".
+// What a made file is: "1280x720 2.0s 1.1 MB 4.4 Mb/s", "1080x1080 q90 68.2 kB",
+// "1080x1920 q85 180.3 kB  blur-pad 1080x720 at 0,600".
 std::string made_facts(const RenditionResult& r) {
   std::string out;
   if (r.image) {
@@ -74,6 +75,11 @@ std::string made_facts(const RenditionResult& r) {
     if (r.image->crop) {
       out += fmt::format("  crop by {}", r.image->crop->basis);
       if (r.image->crop->faces_cut) out += " (" + r.image->crop->note + ")";
+    }
+    if (r.image->place) {
+      const Rect& at = *r.image->place;
+      out += fmt::format("  {} {}x{} at {},{}", aspect_mode_name(r.image->aspect), at.width,
+                         at.height, at.x, at.y);
     }
     if (r.image->poster_s) out += "  frame at " + short_duration(*r.image->poster_s);
   }

@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -26,6 +27,56 @@ Picture blank(int width, int height) {
   p.height = height;
   p.rgb.resize(static_cast<std::size_t>(width) * height * 3);
   return p;
+}
+
+bool readable(const Picture& p) {
+  return !p.empty() && p.rgb.size() >= p.stride() * static_cast<std::size_t>(p.height);
+}
+
+// The part of `place` inside a width x height frame.
+cv::Rect inside_frame(Rect place, int width, int height) {
+  const int x0 = std::clamp(place.x, 0, width);
+  const int y0 = std::clamp(place.y, 0, height);
+  const int x1 = std::clamp(place.x + std::max(place.width, 0), x0, width);
+  const int y1 = std::clamp(place.y + std::max(place.height, 0), y0, height);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// The whole of `in` resized into `dst` (a window of a frame), as resize_picture resamples.
+void resize_into(const Picture& in, cv::Mat dst) {
+  const bool shrinking = dst.cols <= in.width && dst.rows <= in.height;
+  cv::resize(view_of(in), dst, dst.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+}
+
+// The blur-pad background is made at this fraction of the frame's size (as the video's
+// filter does): blurring and darkening a sixteenth of the pixels, then enlarging, looks the
+// same once the blur has taken the detail away.
+constexpr int kBackgroundShrink = 4;
+// Blur strength: the Gaussian's sigma as a fraction of the background's long side (about
+// what the video's two box-blur passes of radius 12 give at a quarter of 1920).
+constexpr double kBlurSigma = 1.0 / 48;
+// The background is darkened so the picture in front of it stands out.
+constexpr double kBackgroundGain = 0.7;
+
+// The frame's background at a quarter of its size: the centre of `in` cut to the frame's
+// shape (so it covers the frame), blurred and darkened.
+cv::Mat blurred_background(const Picture& in, int width, int height) {
+  const int bw = std::max(2, width / kBackgroundShrink);
+  const int bh = std::max(2, height / kBackgroundShrink);
+  const double aspect = static_cast<double>(bw) / bh;
+  int ww = in.width;
+  int wh = in.height;
+  if (ww > wh * aspect)
+    ww = std::clamp(static_cast<int>(std::lround(wh * aspect)), 1, in.width);
+  else
+    wh = std::clamp(static_cast<int>(std::lround(ww / aspect)), 1, in.height);
+  const cv::Mat window = view_of(in)(cv::Rect((in.width - ww) / 2, (in.height - wh) / 2, ww, wh));
+  cv::Mat small;
+  const bool shrinking = bw <= ww && bh <= wh;
+  cv::resize(window, small, cv::Size(bw, bh), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::GaussianBlur(small, small, cv::Size(), std::max(1.0, std::max(bw, bh) * kBlurSigma));
+  small.convertTo(small, -1, kBackgroundGain);
+  return small;
 }
 
 }  // namespace
@@ -58,6 +109,31 @@ Picture resize_region(const Picture& in, Rect window, int width, int height) {
   cv::Mat dst = view_of(out);
   const bool shrinking = width <= x1 - x0 && height <= y1 - y0;
   cv::resize(src, dst, dst.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+  return out;
+}
+
+Picture fit_picture(const Picture& in, int width, int height, Rect place, Rgb background) {
+  if (!readable(in) || width <= 0 || height <= 0) return {};
+  const cv::Rect window = inside_frame(place, width, height);
+  if (window.empty()) return {};
+  Picture out = blank(width, height);
+  cv::Mat dst = view_of(out);
+  // The Picture is RGB, so the Scalar is in that order.
+  dst.setTo(cv::Scalar(background[0], background[1], background[2]));
+  resize_into(in, dst(window));
+  return out;
+}
+
+Picture blur_pad_picture(const Picture& in, int width, int height, Rect place) {
+  if (!readable(in) || width <= 0 || height <= 0) return {};
+  const cv::Rect window = inside_frame(place, width, height);
+  if (window.empty()) return {};
+  Picture out = blank(width, height);
+  cv::Mat dst = view_of(out);
+  // A picture that covers the frame has no background to show.
+  if (window.width < width || window.height < height)
+    cv::resize(blurred_background(in, width, height), dst, dst.size(), 0, 0, cv::INTER_LINEAR);
+  resize_into(in, dst(window));
   return out;
 }
 

@@ -97,11 +97,12 @@ struct AudioSpec {
 
 /// A still picture: photo renditions, and video posters (a frame chosen by content).
 struct ImageSpec {
-  int width = 0;       ///< fixed frame (fill); 0 = from the source within max_width x max_height
-  int height = 0;      ///< fixed frame (fill)
+  int width = 0;       ///< fixed frame (fill, fit, blur-pad); 0 = from the source within max_*
+  int height = 0;      ///< fixed frame (fill, fit, blur-pad)
   int max_width = 0;   ///< keep: the long side at most this (0 = no limit)
   int max_height = 0;  ///< keep: the short side at most this (0 = no limit)
-  AspectMode aspect = AspectMode::kKeep;        ///< keep or fill (smart crop)
+  AspectMode aspect = AspectMode::kKeep;        ///< keep, fill (smart crop), fit or blur-pad
+  std::string background = "#000000";           ///< fit: the colour around the picture, "#rrggbb"
   std::vector<std::string> formats = {"jpeg"};  ///< "jpeg", "webp": one file per format
   std::vector<int> widths;  ///< responsive set: one file per width (and format), source shape
   int quality = 85;         ///< the first quality tried (1-100)

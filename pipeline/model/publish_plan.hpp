@@ -31,6 +31,8 @@ struct PlannedMedia {
   /// filled by the publish stage from the media host channel's upload of this file, or from
   /// the channel's public_base_url; empty when there is none.
   std::string public_url;
+  /// How the source goes into the frame: "keep", "fill", "fit" or "blur-pad" (empty: sound).
+  std::string aspect;
   int width = 0;       ///< of the rendition as planned (0: unknown)
   int height = 0;      ///< of the rendition as planned (0: unknown)
   double seconds = 0;  ///< length of a video or sound rendition as planned (0: unknown)

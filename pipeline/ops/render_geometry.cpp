@@ -112,6 +112,15 @@ FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, Foc
   return g;
 }
 
+FrameGeometry plan_picture_geometry(const ImageSpec& spec, int width, int height) {
+  VideoSpec frame;
+  frame.width = spec.width;
+  frame.height = spec.height;
+  frame.aspect = spec.aspect;
+  frame.enlarge = spec.enlarge;
+  return plan_geometry(frame, {width, height, 0, 1, 1});
+}
+
 std::optional<std::pair<int, int>> enlarged_from(const FrameGeometry& g, const SourcePicture& src) {
   int w = 0;
   int h = 0;

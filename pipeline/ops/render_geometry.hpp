@@ -54,6 +54,13 @@ bool frame_shaped(int frame_w, int frame_h, int w, int h, int slack);
 /// (4:2:0). `focus` places a fill crop.
 FrameGeometry plan_geometry(const VideoSpec& spec, const SourcePicture& src, FocusPoint focus = {});
 
+/// A picture preset's frame for an upright `width` x `height` photo: plan_geometry's frame for
+/// the preset's width, height, aspect and enlarge, so pictures and video share one geometry.
+/// For fit and blur-pad, `place` is where the whole photo sits (centred); for fill, `crop` is
+/// the centred window (picture crops are then chosen by smart crop). Not for keep, whose box
+/// is the long and short side for pictures.
+FrameGeometry plan_picture_geometry(const ImageSpec& spec, int width, int height);
+
 /// The source's upright size when `g` enlarges its picture (the scaled picture is larger).
 std::optional<std::pair<int, int>> enlarged_from(const FrameGeometry& g, const SourcePicture& src);
 

@@ -48,6 +48,7 @@ nlohmann::json image_json(const ImageSpec& m) {
           {"max_width", m.max_width},
           {"max_height", m.max_height},
           {"aspect", aspect_mode_name(m.aspect)},
+          {"background", m.background},
           {"formats", m.formats},
           {"widths", m.widths},
           {"quality", m.quality},

@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -29,9 +30,9 @@ namespace {
 constexpr std::string_view kTopKeys[] = {"description", "source",    "extends", "kind",
                                          "container",   "extension", "video",   "audio",
                                          "image",       "limits",    "trim"};
-constexpr std::string_view kImageKeys[] = {"width",       "height",      "max_width", "max_height",
-                                           "aspect",      "formats",     "widths",    "quality",
-                                           "min_quality", "progressive", "keep_gps",  "enlarge"};
+constexpr std::string_view kImageKeys[] = {
+    "width",  "height",  "max_width",   "max_height",  "aspect",   "background", "formats",
+    "widths", "quality", "min_quality", "progressive", "keep_gps", "enlarge"};
 constexpr std::string_view kImageFormats[] = {"jpeg", "webp"};
 constexpr std::string_view kVideoKeys[] = {
     "codec",      "profile",     "speed",      "width",        "height",       "max_width",
@@ -412,6 +413,27 @@ void read_audio(Reader& r, const toml::table& t, AudioSpec& a) {
   r.number(t, p, "true_peak_dbtp", a.true_peak_dbtp, {-9, 0});
 }
 
+// "#RRGGBB", in either case; kept in lower case.
+void read_background(Reader& r, const toml::table& t, ImageSpec& m) {
+  const toml::node* n = r.get(t, "background");
+  if (n == nullptr) return;
+  std::string value;
+  r.text(t, "image.", "background", value);
+  if (r.failed()) return;
+  const bool hex = value.size() == 7 && value[0] == '#' &&
+                   std::all_of(value.begin() + 1, value.end(),
+                               [](unsigned char c) { return std::isxdigit(c) != 0; });
+  if (!hex) {
+    r.fail(n, fmt::format("image.background = \"{}\" is not a colour: write it as \"#RRGGBB\" in "
+                          "hexadecimal, like \"#000000\" (black) or \"#ffffff\" (white)",
+                          value));
+    return;
+  }
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  m.background = value;
+}
+
 void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
   constexpr std::string_view p = "image.";
   r.only_keys(t, p, "in [image]", kImageKeys);
@@ -425,6 +447,8 @@ void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
   r.flag(t, p, "progressive", m.progressive);
   r.flag(t, p, "keep_gps", m.keep_gps);
   r.choice(t, p, "enlarge", m.enlarge, kEnlarge);
+  read_background(r, t, m);
+  if (r.failed()) return;
   if (const toml::node* n = r.get(t, "formats")) {
     const toml::array* list = n->as_array();
     if (list == nullptr || list->empty()) {
@@ -502,13 +526,9 @@ std::string image_problem(const Preset& p) {
         "image.width = {} and image.height = {}: set both (a fixed frame) or neither", m.width,
         m.height);
   }
-  if (m.aspect == AspectMode::kFill && m.width == 0) {
-    return "image.aspect = \"fill\" needs the frame: set image.width and image.height";
-  }
-  if (m.aspect != AspectMode::kFill && m.aspect != AspectMode::kKeep) {
-    return fmt::format(
-        "image.aspect = \"{}\" is not made for pictures yet (allowed: \"keep\", \"fill\")",
-        aspect_mode_name(m.aspect));
+  if (m.aspect != AspectMode::kKeep && m.width == 0) {
+    return fmt::format("image.aspect = \"{}\" needs the frame: set image.width and image.height",
+                       aspect_mode_name(m.aspect));
   }
   if (m.aspect == AspectMode::kKeep && m.width > 0) {
     return fmt::format(

@@ -37,11 +37,13 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
   const int w = pic.upright_width > 0 ? pic.upright_width : pic.width;
   const int h = pic.upright_height > 0 ? pic.upright_height : pic.height;
   const std::string size = fmt::format("{}x{}", w, h);
-  if (m.aspect == AspectMode::kFill && m.enlarge == Enlarge::kNever) {
-    // A smaller photo keeps its scale: the frame's shape, at most the frame.
-    add("image.size", frame_shaped(m.width, m.height, w, h, 1),
+  if (m.aspect != AspectMode::kKeep && m.enlarge == Enlarge::kNever) {
+    // A smaller photo keeps its scale: the frame's shape, at most the frame. fit and blur-pad
+    // frames are planned as video's, each side rounded to even: 2 px of slack, as for video.
+    const int slack = m.aspect == AspectMode::kFill ? 1 : 2;
+    add("image.size", frame_shaped(m.width, m.height, w, h, slack),
         fmt::format("{}x{} or smaller in its shape", m.width, m.height), size);
-  } else if (m.aspect == AspectMode::kFill) {
+  } else if (m.aspect != AspectMode::kKeep) {
     add("image.size", w == m.width && h == m.height, fmt::format("{}x{}", m.width, m.height), size);
   } else {
     const int long_side = std::max(w, h);

@@ -13,6 +13,7 @@
 
 #include "pipeline/model/enum_names.hpp"
 #include "pipeline/ops/post_text.hpp"
+#include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/ops/x_text.hpp"
 #include "pipeline/stages/plan_platform.hpp"
 #include "pipeline/stages/render_manifest.hpp"
@@ -268,7 +269,13 @@ void plan_shape(const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
     fw = p.video->width, fh = p.video->height, bw = p.video->max_width, bh = p.video->max_height;
     mode = p.video->aspect;
   }
-  if (mode != AspectMode::kKeep && fw > 0 && fh > 0) {
+  const bool placed = mode == AspectMode::kFit || mode == AspectMode::kBlurPad;
+  if (p.image && placed && w > 0 && h > 0) {
+    // The frame render makes: the preset's, or its shape at the photo's scale (enlarge never).
+    const FrameGeometry g =
+        plan_picture_geometry(*p.image, static_cast<int>(w), static_cast<int>(h));
+    w = g.out_width, h = g.out_height;
+  } else if (mode != AspectMode::kKeep && fw > 0 && fh > 0) {
     w = fw, h = fh;
   } else if (w > 0 && h > 0) {
     double scale = 1;
@@ -276,6 +283,7 @@ void plan_shape(const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
     if (bh > 0) scale = std::min(scale, bh / std::min(w, h));
     w = std::round(w * scale), h = std::round(h * scale);
   }
+  if (p.image || p.video) pm.aspect = aspect_mode_name(mode);
   pm.width = static_cast<int>(w);
   pm.height = static_cast<int>(h);
   const std::optional<double> full = m.asset.info.duration_s;
@@ -439,6 +447,9 @@ nlohmann::json media_json(const PlannedMedia& m) {
                    {"kind", m.kind},
                    {"made", m.made},
                    {"upload_name", m.upload_name},
+                   {"aspect", m.aspect},
+                   {"width", m.width},
+                   {"height", m.height},
                    {"alt", m.alt},
                    {"caption", m.caption}};
   j["focus"] = m.focus ? nlohmann::json{m.focus->x, m.focus->y} : nlohmann::json();

@@ -46,7 +46,10 @@ struct ImageOutcome {
   std::uint64_t bytes = 0;
   std::string colour;  ///< the source's colour and its conversion, e.g. "Display P3 (ICC) -> sRGB"
   int shrink = 1;      ///< the JPEG was decoded at 1/shrink of its size (shrink-on-load)
-  std::optional<CropChoice> crop;  ///< fill: the window chosen and why
+  AspectMode aspect = AspectMode::kKeep;  ///< how the picture was put in the frame
+  std::optional<CropChoice> crop;         ///< fill: the window chosen and why
+  /// fit and blur-pad: where the whole picture sits in the frame (the rest is background).
+  std::optional<Rect> place;
   std::optional<double> poster_s;  ///< from a video: the frame's time
   std::string poster_reason;       ///< why that frame
   bool gps_kept = false;

@@ -35,13 +35,16 @@ constexpr int kFaceEdge = 640;
 // A size limit lowers the quality by this much per try.
 constexpr int kQualityStep = 5;
 
-/// One picture frame to make: a crop window of the decoded picture, resized. Several files
-/// (formats) can share one.
+/// One picture frame to make: a crop window of the decoded picture, resized (fill), the whole
+/// picture resized (keep), or the whole picture placed in a frame (fit, blur-pad). Several
+/// files (formats) can share one.
 struct Shape {
-  bool fill = false;
+  AspectMode aspect = AspectMode::kKeep;
   int out_width = 0;
   int out_height = 0;
   std::optional<CropChoice> crop;
+  std::optional<Rect> place;  ///< fit and blur-pad: where the picture sits in the frame
+  Rgb background{};           ///< fit: the colour around it
   std::optional<std::pair<int, int>> enlarged_from;  ///< the upright source, when enlarged
 };
 
@@ -89,6 +92,12 @@ int needed_long_edge(const std::vector<const Preset*>& presets, int w, int h) {
       const double s =
           std::max(static_cast<double>(m.width) / w, static_cast<double>(m.height) / h);
       need = std::max(need, s * long_side);
+      continue;
+    }
+    if (m.aspect == AspectMode::kFit || m.aspect == AspectMode::kBlurPad) {
+      // The picture itself is only as large as its place; the blurred background needs less.
+      const FrameGeometry g = plan_picture_geometry(m, w, h);
+      need = std::max(need, static_cast<double>(g.scaled_width) / w * long_side);
       continue;
     }
     std::vector<int> variants = m.widths;
@@ -273,9 +282,35 @@ std::optional<std::pair<int, int>> enlarged_picture(const Shape& shape, UprightS
   return std::make_pair(upright.width, upright.height);
 }
 
-// The shape of one preset and width: a fill crop (smart crop) or a "keep" size.
+// "#rrggbb" (checked when the preset was read) as a colour.
+Rgb colour_of(const std::string& hex) {
+  Rgb c{};
+  for (std::size_t i = 0; i < 3 && hex.size() >= 7; ++i)
+    c[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(1 + 2 * i, 2), nullptr, 16));
+  return c;
+}
+
+// fit and blur-pad: the frame and the picture's place in it, as video plans them.
+Shape placed_shape(const ImageSpec& m, UprightSize upright) {
+  Shape shape;
+  shape.aspect = m.aspect;
+  const FrameGeometry g = plan_picture_geometry(m, upright.width, upright.height);
+  shape.out_width = g.out_width;
+  shape.out_height = g.out_height;
+  shape.place = g.place;
+  shape.background = colour_of(m.background);
+  // Larger than the photo (beyond the even rounding of its size): enlarged.
+  if (g.scaled_width > upright.width + 1 || g.scaled_height > upright.height + 1)
+    shape.enlarged_from = std::make_pair(upright.width, upright.height);
+  return shape;
+}
+
+// The shape of one preset and width: a fill crop (smart crop), a fit or blur-pad frame, or a
+// "keep" size.
 Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const CropGuides& guides,
                 UprightSize upright, const RenderOptions& opt) {
+  if (m.aspect == AspectMode::kFit || m.aspect == AspectMode::kBlurPad)
+    return placed_shape(m, upright);
   Shape shape;
   if (m.aspect != AspectMode::kFill) {
     std::tie(shape.out_width, shape.out_height) =
@@ -283,7 +318,7 @@ Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const C
     shape.enlarged_from = enlarged_picture(shape, upright);
     return shape;
   }
-  shape.fill = true;
+  shape.aspect = AspectMode::kFill;
   // A photo smaller than the frame keeps its scale unless the preset enlarges (to-frame).
   const double k =
       frame_scale(m.width, m.height, upright.width, upright.height, AspectMode::kFill, m.enlarge);
@@ -333,7 +368,9 @@ void make_picture_file(const OutputFile& f, const Shape& shape, const Picture& p
   out.format = f.format;
   out.colour = source.photo.colour;
   out.shrink = source.photo.shrink;
+  out.aspect = shape.aspect;
   out.crop = shape.crop;
+  out.place = shape.place;
   out.poster_s = source.poster_s;
   out.poster_reason = source.poster_reason;
   out.gps_kept = preset.image->keep_gps;
@@ -370,8 +407,15 @@ void make_shape(std::size_t i, const PictureWork& work, std::vector<RenditionRes
   // The decoded picture itself when it already has the size (no copy), else resized.
   Picture resized;
   const Picture* pixels = &picture;
-  if (shape.out_width > 0 && shape.fill) {
+  if (shape.out_width > 0 && shape.aspect == AspectMode::kFill) {
     resized = resize_region(picture, shape.crop->window, shape.out_width, shape.out_height);
+    pixels = &resized;
+  } else if (shape.aspect == AspectMode::kFit) {
+    resized =
+        fit_picture(picture, shape.out_width, shape.out_height, *shape.place, shape.background);
+    pixels = &resized;
+  } else if (shape.aspect == AspectMode::kBlurPad) {
+    resized = blur_pad_picture(picture, shape.out_width, shape.out_height, *shape.place);
     pixels = &resized;
   } else if (shape.out_width > 0 &&
              (shape.out_width != picture.width || shape.out_height != picture.height)) {

@@ -32,7 +32,9 @@ nlohmann::json image_outcome_to_json(const ImageOutcome& m) {
   nlohmann::json j = {{"width", m.width},           {"height", m.height},    {"format", m.format},
                       {"quality", m.quality},       {"bytes", m.bytes},      {"colour", m.colour},
                       {"shrink_on_load", m.shrink}, {"gps_kept", m.gps_kept}};
+  j["aspect"] = aspect_mode_name(m.aspect);
   if (m.crop) j["crop"] = crop_to_json(*m.crop);
+  if (m.place) j["place"] = {m.place->x, m.place->y, m.place->width, m.place->height};
   if (m.poster_s) {
     j["poster_s"] = *m.poster_s;
     j["poster_reason"] = m.poster_reason;

@@ -60,7 +60,7 @@ TEST_F(CliPresets, ListAsJson) {
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["saluran_presets"], 1);
   EXPECT_EQ(j["errors"].size(), 0u);
-  ASSERT_EQ(j["presets"].size(), 20u);
+  ASSERT_EQ(j["presets"].size(), 21u);
   const nlohmann::json& first = j["presets"][0];
   EXPECT_EQ(first["name"], "facebook-photo");
   EXPECT_EQ(first["valid"], true);
@@ -106,7 +106,8 @@ TEST_F(CliPresets, ShowPrintsAPicturePresetsImageSection) {
   }
   const auto feed = run_command(presets("show instagram-feed-4x5"));
   EXPECT_NE(feed.out.find("[image]\nwidth = 1080\nheight = 1350\n"), std::string::npos) << feed.out;
-  EXPECT_NE(feed.out.find("aspect = \"fill\"\nformats = [\"jpeg\"]\n"), std::string::npos)
+  EXPECT_NE(feed.out.find("aspect = \"fill\"\nbackground = \"#000000\"\nformats = [\"jpeg\"]\n"),
+            std::string::npos)
       << feed.out;
   EXPECT_NE(feed.out.find("quality = 90\nmin_quality = 60\n"), std::string::npos) << feed.out;
   EXPECT_NE(feed.out.find("[limits]\n"), std::string::npos) << feed.out;
@@ -156,7 +157,7 @@ TEST_F(CliPresets, ValidateEveryKnownPreset) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("ok youtube\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok radio-clip\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("20 valid, 0 invalid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("21 valid, 0 invalid"), std::string::npos) << r.out;
 }
 
 TEST_F(CliPresets, ValidateFilesResolvesExtendsAgainstTheCatalog) {
@@ -207,7 +208,7 @@ TEST_F(CliPresets, UserFolderOverridesAndBadFilesAreReported) {
   EXPECT_EQ(run_command(presets("show broken 2>/dev/null")).exit_code, 1);
   const auto validate = run_command(presets("validate"));
   EXPECT_EQ(validate.exit_code, 1);
-  EXPECT_NE(validate.out.find("20 valid, 1 invalid"), std::string::npos) << validate.out;
+  EXPECT_NE(validate.out.find("21 valid, 1 invalid"), std::string::npos) << validate.out;
 
   // --presets may also follow the subcommand.
   const auto after = run_command(cli_path() + " presets show youtube --presets " +

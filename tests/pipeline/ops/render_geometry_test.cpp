@@ -155,6 +155,27 @@ TEST(RenderGeometry, NeverEnlargeKeepsTheSourceScaleInTheFramesShape) {
   EXPECT_EQ(enlarged_from(g, small), std::make_pair(640, 360));
 }
 
+TEST(RenderGeometry, PicturesGetTheVideoFrameForFitAndBlurPad) {
+  ImageSpec m;
+  m.width = 1080;
+  m.height = 1920;
+  m.aspect = AspectMode::kFit;
+  // A small photo keeps its scale (enlarge never): the frame's shape around it, centred.
+  FrameGeometry g = plan_picture_geometry(m, 640, 360);
+  EXPECT_EQ(g.mode, AspectMode::kFit);
+  EXPECT_EQ(std::make_pair(g.out_width, g.out_height), std::make_pair(640, 1138));
+  EXPECT_EQ(g.place, (Rect{0, 388, 640, 360}));
+  // The same as a video of that size would get.
+  const FrameGeometry v =
+      plan_geometry(frame(1080, 1920, AspectMode::kFit, Enlarge::kNever), {640, 360, 0, 1, 1});
+  EXPECT_EQ(g.place, v.place);
+  m.enlarge = Enlarge::kToFrame;
+  m.aspect = AspectMode::kBlurPad;
+  g = plan_picture_geometry(m, 640, 360);
+  EXPECT_EQ(std::make_pair(g.out_width, g.out_height), std::make_pair(1080, 1920));
+  EXPECT_EQ(g.place, (Rect{0, 656, 1080, 608}));
+}
+
 TEST(RenderGeometry, KeepEnlargesToTheBoxOnlyWhenToFrame) {
   VideoSpec s = box(1280, 720);
   auto g = plan_geometry(s, {640, 360, 0, 1, 1});

@@ -470,6 +470,7 @@ TEST_F(BuiltinPresets, TheListedOnesAreThereAndAllParse) {
                                              "instagram-reel",
                                              "instagram-square",
                                              "instagram-story",
+                                             "instagram-story-fit",
                                              "podcast",
                                              "radio-broadcast",
                                              "radio-clip",
@@ -683,6 +684,13 @@ TEST_F(BuiltinPresets, Pictures) {
         << name;
   }
   EXPECT_EQ(ig.image->enlarge, Enlarge::kToFrame);
+  // The whole photo in a story: instagram-story's frame and limits, blur-pad.
+  const Preset story_fit = get("instagram-story-fit");
+  EXPECT_EQ(story_fit.image->aspect, AspectMode::kBlurPad);
+  EXPECT_EQ(std::make_pair(story_fit.image->width, story_fit.image->height),
+            std::make_pair(1080, 1920));
+  EXPECT_EQ(story_fit.image->enlarge, Enlarge::kToFrame);
+  EXPECT_EQ(story_fit.limits.max_file_bytes, 8000000u);
   EXPECT_EQ(get("youtube-thumbnail").limits.max_file_bytes, 2000000u);
   const Preset fb = get("facebook-photo");
   EXPECT_EQ(fb.image->max_width, 2048);
@@ -717,6 +725,16 @@ TEST(PresetParse, PictureRulesSayWhatIsWrong) {
   EXPECT_NE(
       message(std::string(kMinimalVideo) + "[image]\nquality = 80\n").find("remove the [image]"),
       std::string::npos);
+  EXPECT_EQ(message(base + "width = 100\nheight = 100\naspect = \"fit\"\n"), "");
+  EXPECT_NE(
+      message(base + "aspect = \"blur-pad\"\n").find("image.aspect = \"blur-pad\" needs the frame"),
+      std::string::npos);
+  EXPECT_NE(message(base + "background = \"white\"\n").find("is not a colour"), std::string::npos);
+  Result<Preset> fit =
+      parse(base + "width = 100\nheight = 100\naspect = \"fit\"\nbackground = \"#FFaa00\"\n");
+  ASSERT_TRUE(fit) << fit.error().to_string();
+  EXPECT_EQ(fit->image->background, "#ffaa00");
+  EXPECT_EQ(preset_to_json(*fit)["image"]["background"], "#ffaa00");
   Result<Preset> webp = parse(base + "formats = [\"webp\"]\n");
   ASSERT_TRUE(webp) << webp.error().to_string();
   EXPECT_EQ(webp->container, "webp");

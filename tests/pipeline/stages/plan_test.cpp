@@ -280,6 +280,43 @@ TEST_F(PlanTest, MadeWhenTheRenderManifestHoldsTheOutput) {
   fs::remove_all(render_dir_);
 }
 
+TEST_F(PlanTest, FitAndBlurPadPicturesArePlannedAtTheFrameRenderMakes) {
+  const fs::path user = *dir_ / "presets-fit";
+  fs::create_directories(user);
+  std::ofstream(user / "square-fit.toml")
+      << "kind = \"image\"\n[image]\nwidth = 4000\nheight = 4000\naspect = \"fit\"\n";
+  auto presets = PresetCatalog::load(user);
+  ASSERT_TRUE(presets.ok()) << presets.error().to_string();
+  presets_ = std::make_unique<PresetCatalog>(std::move(*presets));
+  std::vector<ChannelConfig> chans = channels();
+  chans[3].presets = {"instagram-story-fit", "square-fit"};
+  const PublishPlan p = plan(story(full_story()), chans);
+  auto find = [&](const std::string& source, const std::string& preset) {
+    for (const PlannedMedia& m : channel(p, "instagram").media)
+      if (m.source.filename() == source && m.preset == preset) return m;
+    ADD_FAILURE() << source << " " << preset;
+    return PlannedMedia{};
+  };
+  // The story frame whatever the photo (enlarged to it); a fit frame that does not enlarge
+  // takes the frame's shape at the photo's scale (IMG_0002 is 1200x1600 upright).
+  const PlannedMedia story_fit = find("IMG_0001.jpg", "instagram-story-fit");
+  EXPECT_EQ(story_fit.aspect, "blur-pad");
+  EXPECT_EQ(std::make_pair(story_fit.width, story_fit.height), std::make_pair(1080, 1920));
+  const PlannedMedia square = find("IMG_0002.jpg", "square-fit");
+  EXPECT_EQ(square.aspect, "fit");
+  EXPECT_EQ(std::make_pair(square.width, square.height), std::make_pair(1600, 1600));
+  const nlohmann::json j = plan_json(p);
+  bool listed = false;
+  for (const nlohmann::json& m : j["channels"][3]["media"]) {
+    if (m["preset"] != "instagram-story-fit") continue;
+    EXPECT_EQ(m["aspect"], "blur-pad");
+    EXPECT_EQ(m["width"], 1080);
+    EXPECT_EQ(m["height"], 1920);
+    listed = true;
+  }
+  EXPECT_TRUE(listed) << j.dump(2);
+}
+
 TEST_F(PlanTest, TextIsCutAndPlaced) {
   const PublishPlan p = plan(story(full_story()));
   const ChannelPlan& x = channel(p, "x");
