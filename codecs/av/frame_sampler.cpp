@@ -60,6 +60,9 @@ class VideoReader {
 
   const std::string& path() const { return in_.path(); }
 
+  /// From now on the decoder skips the frames no other frame is predicted from.
+  void skip_non_reference() { dec_->skip_frame = AVDISCARD_NONREF; }
+
   /// Seeks to the keyframe at or before `time_s` (best effort: a file that cannot seek is read
   /// from the start, which gives the same frames, only later).
   void seek(double time_s) {
@@ -239,6 +242,7 @@ Status sample_video(const std::string& path, const SamplingPlan& plan,
   auto reader = VideoReader::open(path);
   if (!reader) return reader.error();
   ++g_sampling_decodes;
+  if (plan.reference_frames_only) reader->skip_non_reference();
   std::optional<Error> failure;
   auto st = reader->decode([&](AVFrame* frame, std::int64_t index, double t) {
     SampledFrame f;

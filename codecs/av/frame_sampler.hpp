@@ -45,6 +45,9 @@ struct SamplingPlan {
   /// Which frames get `picture`, asked in display order with the frame's index and time;
   /// empty: every frame. Scaling and converting is a large share of an analysis decode's time.
   std::function<bool(std::int64_t index, double time_s)> look;
+  /// Decode only the frames others are predicted from (FFmpeg's AVDISCARD_NONREF): about half
+  /// the frames of a file with B-frames, for a poster that needs no frame in particular.
+  bool reference_frames_only = false;
 };
 
 /// Decodes the first video stream of `path` once, like sample_frames, and hands every frame to

@@ -241,6 +241,9 @@ Result<VideoSamples> sample_video(const std::string& path, const FaceDetector& f
   av::SamplingPlan plan;
   plan.max_edge = kAnalysisEdge;
   plan.small_edge = kSignatureEdge;
+  // A poster alone needs no frame in particular: the reference frames are enough, and the
+  // frames skipped are about half of a file with B-frames.
+  plan.reference_frames_only = !wants.reframe;
   plan.look = [&](std::int64_t, double t) {
     face_due = wants.reframe && face_grid.due(t);
     poster_due = wants.poster && poster_grid.due(t);

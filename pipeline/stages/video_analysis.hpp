@@ -100,7 +100,9 @@ struct VideoAnalysis {
 /// Decodes `path` once at analysis size: every frame's signature from a small (64 px) copy
 /// for the shots; with `wants.reframe` faces 10 times a second (or the attention centre where
 /// there are none), with `wants.poster` a poster candidate about every half second. Only the
-/// frames looked at are scaled to analysis size. Errors name the file.
+/// frames looked at are scaled to analysis size; for a poster alone only the reference frames
+/// are decoded (so on a file with B-frames its candidates may differ from a shared analysis's).
+/// Errors name the file.
 Result<VideoAnalysis> analyse_video(const std::string& path, const FaceDetector& faces,
                                     const AnalysisWants& wants = {},
                                     const AnalysisHooks& hooks = {});
