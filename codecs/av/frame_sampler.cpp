@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <optional>
 
 #include "codecs/av/av_error.hpp"
@@ -57,6 +59,9 @@ class VideoReader {
   }
 
   const std::string& path() const { return in_.path(); }
+
+  /// From now on the decoder skips the frames no other frame is predicted from.
+  void skip_non_reference() { dec_->skip_frame = AVDISCARD_NONREF; }
 
   /// Seeks to the keyframe at or before `time_s` (best effort: a file that cannot seek is read
   /// from the start, which gives the same frames, only later).
@@ -124,17 +129,20 @@ class VideoReader {
   /// Converts one decoded frame to upright RGB with the long edge at most `max_edge`.
   Result<Picture> convert(const AVFrame* frame, int max_edge, int& source_width,
                           int& source_height) {
-    if (!chain_ || chain_width_ != frame->width || chain_height_ != frame->height ||
-        chain_format_ != frame->format || chain_edge_ != max_edge) {
-      if (auto st = build_chain(frame, max_edge); !st) return st.error();
+    // One chain per size asked for (an analysis wants two: small for every frame, larger for
+    // the frames it looks at), each rebuilt when the decoder's output changes.
+    Conversion& c = conversions_[max_edge];
+    if (!c.chain || c.width != frame->width || c.height != frame->height ||
+        c.format != frame->format) {
+      if (auto st = build_chain(frame, max_edge, c); !st) return st.error();
     }
     source_width = source_width_;
     source_height = source_height_;
     FramePtr ref(av_frame_clone(frame));
     FramePtr out = make_frame();
     if (!ref || !out) return make_error(ErrorCode::kExternal, "out of memory", path());
-    if (auto st = chain_->push(ref.get()); !st) return with_file(st.error());
-    auto got = chain_->pull(out.get());
+    if (auto st = c.chain->push(ref.get()); !st) return with_file(st.error());
+    auto got = c.chain->pull(out.get());
     if (!got) return with_file(got.error());
     if (!*got)
       return make_error(ErrorCode::kExternal, "the picture conversion gave no frame", path());
@@ -153,7 +161,15 @@ class VideoReader {
     return e;
   }
 
-  Status build_chain(const AVFrame* frame, int max_edge) {
+  /// One scale-and-convert chain and the decoded frames it was built for.
+  struct Conversion {
+    std::optional<FilterChain> chain;
+    int width = 0;
+    int height = 0;
+    int format = -1;
+  };
+
+  Status build_chain(const AVFrame* frame, int max_edge, Conversion& c) {
     // Square pixels first: the display width is the stored width times the pixel aspect.
     const double sar = sar_.num > 0 && sar_.den > 0 ? av_q2d(sar_) : 1.0;
     const double dw = frame->width * sar;
@@ -180,11 +196,10 @@ class VideoReader {
                     scale < 1.0 ? "area" : "bicubic", turn.empty() ? "" : ",", turn);
     auto chain = FilterChain::make(in, desc);
     if (!chain) return with_file(chain.error());
-    chain_.emplace(std::move(*chain));
-    chain_width_ = frame->width;
-    chain_height_ = frame->height;
-    chain_format_ = frame->format;
-    chain_edge_ = max_edge;
+    c.chain.emplace(std::move(*chain));
+    c.width = frame->width;
+    c.height = frame->height;
+    c.format = frame->format;
     return Ok{};
   }
 
@@ -196,16 +211,55 @@ class VideoReader {
   std::int64_t offset_ = 0;
   int rotation_ = 0;
   std::int64_t decoded_ = 0;
-  std::optional<FilterChain> chain_;
-  int chain_width_ = 0;
-  int chain_height_ = 0;
-  int chain_format_ = -1;
-  int chain_edge_ = -1;
+  std::map<int, Conversion> conversions_;  ///< by long edge
   int source_width_ = 0;
   int source_height_ = 0;
 };
 
+std::atomic<std::uint64_t> g_sampling_decodes{0};
+
+/// Converts `frame` at `edge` into `out`; false (with `failure` set) when that fails.
+bool convert_into(VideoReader& reader, const AVFrame* frame, int edge, SampledFrame& f,
+                  Picture& out, std::optional<Error>& failure) {
+  auto pic = reader.convert(frame, edge, f.source_width, f.source_height);
+  if (!pic) {
+    failure = pic.error();
+    return false;
+  }
+  out = std::move(*pic);
+  return true;
+}
+
 }  // namespace
+
+Status sample_video(const std::string& path, const SamplingPlan& plan,
+                    const std::function<bool(SampledFrame&&)>& on_frame) {
+  if (plan.max_edge < 0 || plan.small_edge < 0)
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("frame sampling needs sizes >= 0 (got {}, {})", plan.max_edge, plan.small_edge),
+        path);
+  auto reader = VideoReader::open(path);
+  if (!reader) return reader.error();
+  ++g_sampling_decodes;
+  if (plan.reference_frames_only) reader->skip_non_reference();
+  std::optional<Error> failure;
+  auto st = reader->decode([&](AVFrame* frame, std::int64_t index, double t) {
+    SampledFrame f;
+    f.index = index;
+    f.time_s = t;
+    if (plan.small_edge > 0 && !convert_into(*reader, frame, plan.small_edge, f, f.small, failure))
+      return false;
+    if ((!plan.look || plan.look(index, t)) &&
+        !convert_into(*reader, frame, plan.max_edge, f, f.picture, failure))
+      return false;
+    return on_frame(std::move(f));
+  });
+  if (failure) return *failure;
+  return st;
+}
+
+std::uint64_t sampling_decodes() { return g_sampling_decodes.load(); }
 
 Status sample_frames(const std::string& path, int max_edge, int step,
                      const std::function<bool(SampledFrame&&)>& on_frame) {
@@ -214,24 +268,11 @@ Status sample_frames(const std::string& path, int max_edge, int step,
                       fmt::format("frame sampling needs step >= 1 and max_edge >= 0 (got {}, {})",
                                   step, max_edge),
                       path);
-  auto reader = VideoReader::open(path);
-  if (!reader) return reader.error();
-  std::optional<Error> failure;
-  auto st = reader->decode([&](AVFrame* frame, std::int64_t index, double t) {
-    if (index % step != 0) return true;
-    SampledFrame f;
-    f.index = index;
-    f.time_s = t;
-    auto pic = reader->convert(frame, max_edge, f.source_width, f.source_height);
-    if (!pic) {
-      failure = pic.error();
-      return false;
-    }
-    f.picture = std::move(*pic);
-    return on_frame(std::move(f));
-  });
-  if (failure) return *failure;
-  return st;
+  SamplingPlan plan;
+  plan.max_edge = max_edge;
+  plan.look = [step](std::int64_t index, double) { return index % step == 0; };
+  return sample_video(
+      path, plan, [&](SampledFrame&& f) { return f.index % step != 0 || on_frame(std::move(f)); });
 }
 
 Result<std::vector<Picture>> decode_frames_at(const std::string& path,

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "codecs/av/av_probe.hpp"
@@ -159,20 +160,61 @@ class InputEvents {
   std::size_t count_;
 };
 
-// The moving window of a reframed fill rendition, in the chain's scaled picture. The video is
-// analysed once per window shape; when analysis fails the crop stays centred and says why.
-std::shared_ptr<const av::MovingCrop> moving_crop_for(const std::string& input, const VideoPlan& v,
+/// The analysis decode of one video input, made on first use and shared by every reframed
+/// rendition and the poster, so that the input is decoded for analysis once whatever the number
+/// of window shapes. The render's own full-size decode cannot serve it: the window's path needs
+/// the whole shot ahead before its first frame is cropped, and keeping the decoded frames until
+/// then would take gigabytes.
+class SharedAnalysis {
+ public:
+  SharedAnalysis(const std::string& input, const InputEvents& events, double duration_s)
+      : input_(input), events_(events), duration_s_(duration_s) {}
+
+  /// Set before the first get(): some rendition to make follows the content.
+  bool reframe_wanted = false;
+
+  /// The analysis, decoded on the first call with faces when reframe_wanted and with poster
+  /// candidates when that call is the poster's (pictures are rendered first).
+  const Result<VideoAnalysis>& get(bool for_poster) {
+    const bool missing = analysis_ && *analysis_ && for_poster && !(*analysis_)->wants.poster;
+    if (!analysis_ || missing) {
+      const AnalysisWants wants{.reframe = reframe_wanted, .poster = for_poster || missing};
+      const auto phase =
+          reframe_wanted ? RenderEvent::Phase::kReframe : RenderEvent::Phase::kPoster;
+      const Result<FaceDetector>& faces = face_detector_once();
+      analysis_ = faces ? analyse_video(input_, *faces, wants, events_.hooks(phase, duration_s_))
+                        : Result<VideoAnalysis>(faces.error());
+    }
+    return *analysis_;
+  }
+
+  /// The poster from the shared analysis.
+  Result<PosterPick> poster() {
+    const Result<VideoAnalysis>& a = get(true);
+    if (!a) return a.error();
+    return poster_from(*a);
+  }
+
+ private:
+  const std::string& input_;
+  const InputEvents& events_;
+  double duration_s_ = 0;
+  std::optional<Result<VideoAnalysis>> analysis_;
+};
+
+// The moving window of a reframed fill rendition, in the chain's scaled picture: computed once
+// per window shape from the shared analysis; when analysis fails the crop stays centred and
+// says why.
+std::shared_ptr<const av::MovingCrop> moving_crop_for(const VideoPlan& v, SharedAnalysis& analysis,
                                                       std::map<int, Result<ReframeTrack>>& cache,
-                                                      const AnalysisHooks& hooks,
                                                       RenditionResult& r) {
   const FrameGeometry& g = v.geometry;
   const double aspect = static_cast<double>(g.crop.width) / g.crop.height;
   const int key = static_cast<int>(std::lround(aspect * 10000));
   auto it = cache.find(key);
   if (it == cache.end()) {
-    const Result<FaceDetector>& faces = face_detector_once();
-    Result<ReframeTrack> track =
-        faces ? analyse_reframe(input, aspect, *faces, hooks) : Result<ReframeTrack>(faces.error());
+    const Result<VideoAnalysis>& a = analysis.get(false);
+    Result<ReframeTrack> track = a ? reframe_from(*a, aspect) : Result<ReframeTrack>(a.error());
     it = cache.emplace(key, std::move(track)).first;
   }
   if (!it->second) {
@@ -214,7 +256,8 @@ double seconds_since(Clock::time_point started) {
 struct MediaJob {
   std::vector<av::TranscodeOutput> outputs;
   std::vector<std::size_t> rendition_of_output;  ///< index into the report's renditions
-  std::map<int, Result<ReframeTrack>> reframes;  ///< analyses, by window shape
+  std::map<int, Result<ReframeTrack>> reframes;  ///< windows' paths, by window shape
+  std::vector<std::size_t> reframed;             ///< outputs whose window follows the content
   double seek = -1;                              ///< the earliest start of any output
   double stop = 0;                               ///< the latest end of any trimmed output
   bool to_end = false;                           ///< some output runs to the input's end
@@ -223,8 +266,8 @@ struct MediaJob {
 // Plans one video or sound rendition and decides whether it must be made (the manifest may
 // say it is up to date); a rendition that cannot be made fails here, alone.
 void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const std::string& stem,
-                          const RenderOptions& opt, const RenderManifest& manifest,
-                          const InputEvents& events, MediaJob& job, InputReport& report) {
+                          const RenderOptions& opt, const RenderManifest& manifest, MediaJob& job,
+                          InputReport& report) {
   RenditionResult r = rendition_of(report.input, preset);
   auto plan = plan_rendition(preset, facts, opt.overrides, stem);
   if (!plan) {
@@ -248,12 +291,10 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     job.stop = std::max(job.stop, plan->start_s + plan->duration_s);
   else
     job.to_end = true;
+  // A window that follows the content is planned once the pictures are made (add_moving_crops):
+  // the poster and every window shape share one analysis decode.
+  if (plan->video && plan->video->reframe) job.reframed.push_back(job.outputs.size());
   job.outputs.push_back(output_of(*plan, r.output));
-  if (plan->video && plan->video->reframe) {
-    job.outputs.back().video->moving_crop =
-        moving_crop_for(report.input, *plan->video, job.reframes,
-                        events.hooks(RenderEvent::Phase::kReframe, facts.duration_s), r);
-  }
   r.plan = std::move(*plan);
   job.rendition_of_output.push_back(report.renditions.size());
   report.renditions.push_back(std::move(r));
@@ -323,14 +364,12 @@ void run_media_job(const SourceFacts& facts, const RenderOptions& opt, const Inp
 // Pictures come from a photo or a video's poster frame; sound has none.
 void render_pictures(const MediaInfo& info, const std::string& stem,
                      const std::vector<const Preset*>& pictures, const RenderOptions& opt,
-                     const RenderManifest& manifest, const InputEvents& events,
+                     const RenderManifest& manifest, const PosterSource& poster,
                      InputReport& report) {
   if (pictures.empty()) return;
   if (info.kind == MediaKind::kPhoto || info.kind == MediaKind::kVideo) {
-    const AnalysisHooks hooks =
-        events.hooks(RenderEvent::Phase::kPoster, info.duration_s.value_or(0));
     for (RenditionResult& r :
-         render_images(report.input, info, stem, pictures, opt, manifest, hooks))
+         render_images(report.input, info, stem, pictures, opt, manifest, poster))
       report.renditions.push_back(std::move(r));
     return;
   }
@@ -342,7 +381,33 @@ void render_pictures(const MediaInfo& info, const std::string& stem,
   }
 }
 
-// Every rendition of an input that could be read: pictures, then video and sound.
+// Every rendition of a photo: its pictures; a video or sound preset fails.
+void render_photo(const MediaInfo& info, const std::string& stem,
+                  const std::vector<const Preset*>& pictures,
+                  const std::vector<const Preset*>& media, const RenderOptions& opt,
+                  const RenderManifest& manifest, InputReport& report) {
+  render_pictures(info, stem, pictures, opt, manifest, {}, report);
+  for (const Preset* p : media) {
+    add_failed(report, *p,
+               make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("is a photo: {} is a {} preset, which needs a video or "
+                                      "sound file",
+                                      p->name, preset_kind_name(p->kind)),
+                          report.input));
+  }
+}
+
+// The moving windows of the job's reframed outputs, from the shared analysis.
+void add_moving_crops(SharedAnalysis& analysis, MediaJob& job, InputReport& media) {
+  for (std::size_t o : job.reframed) {
+    RenditionResult& r = media.renditions[job.rendition_of_output[o]];
+    job.outputs[o].video->moving_crop = moving_crop_for(*r.plan->video, analysis, job.reframes, r);
+  }
+}
+
+// Every rendition of an input that could be read: pictures, then video and sound. The video
+// and sound renditions are planned first, so that the one analysis decode (made for the poster
+// or the first reframed output) knows whether to look for faces to reframe by.
 void render_renditions(const MediaInfo& info, const std::string& stem, const RenderOptions& opt,
                        const RenderManifest& manifest, const InputEvents& events,
                        InputReport& report) {
@@ -350,23 +415,24 @@ void render_renditions(const MediaInfo& info, const std::string& stem, const Ren
   std::vector<const Preset*> media;
   for (const Preset& p : opt.presets)
     (p.kind == PresetKind::kImage ? pictures : media).push_back(&p);
-  render_pictures(info, stem, pictures, opt, manifest, events, report);
   if (info.kind == MediaKind::kPhoto) {
-    for (const Preset* p : media) {
-      add_failed(report, *p,
-                 make_error(ErrorCode::kInvalidArgument,
-                            fmt::format("is a photo: {} is a {} preset, which needs a video or "
-                                        "sound file",
-                                        p->name, preset_kind_name(p->kind)),
-                            report.input));
-    }
+    render_photo(info, stem, pictures, media, opt, manifest, report);
     return;
   }
   const SourceFacts facts = facts_of(info);
   // Plan every rendition first: a rendition that cannot be made fails here, alone.
   MediaJob job;
-  for (const Preset* p : media)
-    plan_media_rendition(*p, facts, stem, opt, manifest, events, job, report);
+  InputReport planned;
+  planned.input = report.input;
+  for (const Preset* p : media) plan_media_rendition(*p, facts, stem, opt, manifest, job, planned);
+  SharedAnalysis analysis(report.input, events, facts.duration_s);
+  analysis.reframe_wanted = !job.reframed.empty();
+  render_pictures(
+      info, stem, pictures, opt, manifest, [&] { return analysis.poster(); }, report);
+  add_moving_crops(analysis, job, planned);
+  const std::size_t offset = report.renditions.size();
+  for (std::size_t& i : job.rendition_of_output) i += offset;
+  for (RenditionResult& r : planned.renditions) report.renditions.push_back(std::move(r));
   run_media_job(facts, opt, events, job, report);
 }
 

@@ -150,10 +150,17 @@ struct Source {
   std::vector<std::string> warnings;  ///< poster and face detection failures, for every output
 };
 
+/// The poster render_images chooses itself when it is given no PosterSource.
+Result<PosterPick> poster_with_detector(const std::string& input) {
+  const Result<FaceDetector>& faces = face_detector_once();
+  if (!faces) return faces.error();
+  return pick_poster(input, *faces);
+}
+
 /// The source picture: a photo decoded at the size the outputs need, or a video's poster frame.
 Result<Source> load_source(const std::string& input, const MediaInfo& info,
                            const std::vector<const Preset*>& presets, const RenderOptions& opt,
-                           const AnalysisHooks& poster) {
+                           const PosterSource& poster) {
   Source src;
   if (info.kind == MediaKind::kPhoto) {
     auto data = read_file_bytes(input, opt.limits.max_file_bytes);
@@ -172,9 +179,7 @@ Result<Source> load_source(const std::string& input, const MediaInfo& info,
     src.photo = std::move(*photo);
     return src;
   }
-  const Result<FaceDetector>& faces = face_detector_once();
-  if (!faces) return faces.error();
-  auto pick = pick_poster(input, *faces, poster);
+  auto pick = poster ? poster() : poster_with_detector(input);
   if (!pick) return pick.error();
   auto frame = av::decode_frame_at(input, pick->time_s);
   if (!frame) return frame.error();
@@ -464,7 +469,7 @@ std::vector<RenditionResult> render_images(const std::string& input, const Media
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
                                            const RenderOptions& opt, const RenderManifest& manifest,
-                                           const AnalysisHooks& poster) {
+                                           const PosterSource& poster) {
   PictureJob job = plan_pictures(input, stem, presets, opt, manifest);
   if (job.files.empty()) return std::move(job.results);
   auto source = load_source(input, info, presets_of(job.files), opt, poster);

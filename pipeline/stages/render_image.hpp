@@ -9,6 +9,7 @@
 //   auto results = render_images("IMG_0001.JPG", info, "IMG_0001", pictures, opt, manifest);
 //   // out/IMG_0001.instagram-feed-4x5.jpg, out/IMG_0001.web-480.jpg, ...web-480.webp, ...
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,16 +21,22 @@
 
 namespace saluran {
 
+/// Chooses a video's poster frame for render_images, which calls it at most once and only when
+/// some output must be made (render answers it from the analysis decode it shares with the
+/// reframing).
+using PosterSource = std::function<Result<PosterPick>()>;
+
 /// Renders every picture preset in `presets` (kind image) from `input`, a photo or a video
 /// (`info` is its probe). One RenditionResult per output file; a preset with several widths
 /// or formats gives several. Outputs `manifest` records as up to date are not made again.
-/// Failures are per file; nothing throws. `poster` reports the poster analysis of a video;
+/// Failures are per file; nothing throws. `poster` chooses a video's poster (empty: pick_poster
+/// with face_detector_once());
 /// `opt.cancel` stops the work (files not finished fail with ErrorCode::kCancelled).
 std::vector<RenditionResult> render_images(const std::string& input, const MediaInfo& info,
                                            const std::string& stem,
                                            const std::vector<const Preset*>& presets,
                                            const RenderOptions& opt, const RenderManifest& manifest,
-                                           const AnalysisHooks& poster = {});
+                                           const PosterSource& poster = {});
 
 /// The face detector, loaded once per process (its cascades take tens of milliseconds) and
 /// shared by every thread; an error when Debian's opencv-data cascades are missing.

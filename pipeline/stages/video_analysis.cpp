@@ -19,10 +19,14 @@ namespace {
 // Long edge of the analysis frames: faces of a tenth of the frame height are still found
 // well, and one decode of a minute of HD costs seconds, not minutes.
 constexpr int kAnalysisEdge = 480;
-// Faces are looked for on every kFaceStep-th frame, with the thorough scale step (the fast
-// one misses too many turned faces), from a tenth of the frame height up: a face smaller than
-// that rarely decides where a 9:16 window goes, and the smallest sizes cost the most.
-constexpr std::int64_t kFaceStep = 3;
+// Long edge of the small copy of every frame that gives its signature (a 4x4 grid of
+// histograms): as good for cuts as the analysis size, at a fraction of the scaling cost.
+constexpr int kSignatureEdge = 64;
+// Faces are looked for every kFaceInterval seconds (every 3rd frame at 30 fps), with the
+// thorough scale step (the fast one misses too many turned faces), from a tenth of the frame
+// height up: a face smaller than that rarely decides where a 9:16 window goes, and the
+// smallest sizes cost the most.
+constexpr double kFaceInterval = 0.1;
 constexpr double kSmallestReframeFace = 0.1;
 // A face is believed between two sightings up to this far apart (the detector misses a turned
 // or blurred face for a while), and this long before its first and after its last sighting.
@@ -166,43 +170,109 @@ bool go_on(const AnalysisHooks& hooks, double time_s) {
   return true;
 }
 
-/// The one decode of analyse_reframe: per frame its signature (for the shots), its time and
-/// what was found on it.
-struct ReframeSamples {
+/// When the next look is due: on a grid of `interval` seconds from the first frame's time, the
+/// first frame at or after each point of it.
+struct LookGrid {
+  double interval = 0;
+  double next = -1;
+  bool due(double time_s) {
+    if (next < 0) next = time_s;
+    if (time_s + 1e-6 < next) return false;
+    while (next <= time_s + 1e-6) next += interval;
+    return true;
+  }
+};
+
+}  // namespace
+
+/// The one decode of an analysis: per frame its signature (for the shots), its time and what
+/// was found on it, and the poster candidates.
+struct VideoSamples {
   int source_width = 0;  ///< the upright, square-pixel source (of the last frame)
   int source_height = 0;
   std::vector<FrameSignature> signatures;
   std::vector<double> times;
   std::vector<Analysed> analysed;
   FaceWarnings face_warnings;
+  std::vector<PosterCandidate> candidates;
+  std::vector<std::size_t> candidate_frame;  ///< the frame of each candidate
+  FaceWarnings poster_face_warnings;
 };
 
-/// Decodes `path` at analysis size, looking for faces on every kFaceStep-th frame and, where
-/// there are none, for the attention centre.
-Result<ReframeSamples> sample_for_reframe(const std::string& path, const FaceDetector& faces,
-                                          const AnalysisHooks& hooks) {
-  ReframeSamples out;
-  auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
+namespace {
+
+/// Faces on a looked-at frame in source pixels and, where there are none, the attention centre.
+Analysed look_at(const av::SampledFrame& f, const FaceDetector& faces, FaceWarnings& warnings) {
+  Analysed a;
+  a.looked = true;
+  const double scale = static_cast<double>(f.source_width) / f.picture.width;
+  a.faces = to_source(warnings.take(faces.search(f.picture, kAnalysisEdge, kThoroughScaleStep,
+                                                 kSmallestReframeFace)),
+                      scale);
+  if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
+  return a;
+}
+
+/// A poster candidate measured on `f`: exposure and sharpness, and faces where they could matter
+/// (a black or flat frame is rejected anyway).
+PosterCandidate candidate_at(const av::SampledFrame& f, const FaceDetector& faces,
+                             FaceWarnings& warnings) {
+  PosterCandidate c = measure_candidate(f.picture, f.time_s);
+  if (c.mean_luma >= 20 && c.luma_spread >= 5) {
+    const auto found = warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep));
+    double area = 0;
+    for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
+    c.faces = static_cast<int>(found.size());
+    c.face_area = area / (static_cast<double>(f.picture.width) * f.picture.height);
+  }
+  return c;
+}
+
+/// Decodes `path` once: every frame small for its signature; at analysis size the frames where
+/// faces are looked for (and, where there are none, the attention centre) and the poster
+/// candidates.
+Result<VideoSamples> sample_video(const std::string& path, const FaceDetector& faces,
+                                  const AnalysisWants& wants, const AnalysisHooks& hooks) {
+  VideoSamples out;
+  LookGrid face_grid{kFaceInterval};
+  LookGrid poster_grid{kPosterInterval};
+  bool face_due = false;
+  bool poster_due = false;
+  av::SamplingPlan plan;
+  plan.max_edge = kAnalysisEdge;
+  plan.small_edge = kSignatureEdge;
+  // A poster alone needs no frame in particular: the reference frames are enough, and the
+  // frames skipped are about half of a file with B-frames.
+  plan.reference_frames_only = !wants.reframe;
+  plan.look = [&](std::int64_t, double t) {
+    face_due = wants.reframe && face_grid.due(t);
+    poster_due = wants.poster && poster_grid.due(t);
+    return face_due || poster_due;
+  };
+  auto st = av::sample_video(path, plan, [&](av::SampledFrame&& f) {
     if (!go_on(hooks, f.time_s)) return false;
     out.source_width = f.source_width;
     out.source_height = f.source_height;
-    out.signatures.push_back(frame_signature(f.picture));
+    out.signatures.push_back(frame_signature(f.small));
     out.times.push_back(f.time_s);
-    Analysed a;
-    if (f.index % kFaceStep == 0) {
-      a.looked = true;
-      const double scale = static_cast<double>(f.source_width) / f.picture.width;
-      a.faces = to_source(out.face_warnings.take(faces.search(
-                              f.picture, kAnalysisEdge, kThoroughScaleStep, kSmallestReframeFace)),
-                          scale);
-      if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
+    out.analysed.push_back(face_due ? look_at(f, faces, out.face_warnings) : Analysed{});
+    if (poster_due) {
+      out.candidates.push_back(candidate_at(f, faces, out.poster_face_warnings));
+      out.candidate_frame.push_back(out.signatures.size() - 1);
     }
-    out.analysed.push_back(std::move(a));
     return true;
   });
   if (!st) return st.error();
   if (is_cancelled(hooks.cancel)) return cancelled_error(path);
   return out;
+}
+
+/// An error for an aspect ratio reframing cannot take.
+std::optional<Error> check_aspect(double aspect, const std::string& path) {
+  if (aspect > 0.1 && aspect < 10) return std::nullopt;
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
 }
 
 /// The window of `aspect` inside the frame: full height (full width for a source narrower than
@@ -276,15 +346,32 @@ std::string reframe_summary(const ReframeTrack& track, double scale) {
       track.note, track.frames_with_faces, static_cast<int>(std::lround(track.max_step * scale)));
 }
 
+Result<VideoAnalysis> analyse_video(const std::string& path, const FaceDetector& faces,
+                                    const AnalysisWants& wants, const AnalysisHooks& hooks) {
+  auto samples = sample_video(path, faces, wants, hooks);
+  if (!samples) return samples.error();
+  VideoAnalysis analysis;
+  analysis.path = path;
+  analysis.wants = wants;
+  analysis.samples = std::make_shared<const VideoSamples>(std::move(*samples));
+  return analysis;
+}
+
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
                                      const FaceDetector& faces, const AnalysisHooks& hooks) {
-  if (!(aspect > 0.1 && aspect < 10))
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("reframing needs an aspect ratio between 0.1 and 10 (got {})", aspect), path);
-  auto samples = sample_for_reframe(path, faces, hooks);
-  if (!samples) return samples.error();
+  if (auto bad = check_aspect(aspect, path)) return *bad;
+  auto analysis = analyse_video(path, faces, {.reframe = true, .poster = false}, hooks);
+  if (!analysis) return analysis.error();
+  return reframe_from(*analysis, aspect);
+}
 
+Result<ReframeTrack> reframe_from(const VideoAnalysis& analysis, double aspect) {
+  if (auto bad = check_aspect(aspect, analysis.path)) return *bad;
+  if (!analysis.wants.reframe || !analysis.samples)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "was analysed without looking for faces: reframing needs them",
+                      analysis.path);
+  const VideoSamples* samples = analysis.samples.get();
   ReframeTrack track;
   track.frame_width = samples->source_width;
   track.frame_height = samples->source_height;
@@ -315,40 +402,25 @@ Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
 
 Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces,
                                const AnalysisHooks& hooks) {
-  std::vector<FrameSignature> signatures;
-  std::vector<double> times;
-  std::vector<PosterCandidate> candidates;
-  std::vector<std::size_t> candidate_frame;
-  double next_time = -1;
-  FaceWarnings face_warnings;
-  auto st = av::sample_frames(path, kAnalysisEdge, 1, [&](av::SampledFrame&& f) {
-    if (!go_on(hooks, f.time_s)) return false;
-    signatures.push_back(frame_signature(f.picture));
-    times.push_back(f.time_s);
-    if (next_time < 0) next_time = f.time_s;
-    if (f.time_s + 1e-6 < next_time) return true;
-    while (next_time <= f.time_s + 1e-6) next_time += kPosterInterval;
-    PosterCandidate c = measure_candidate(f.picture, f.time_s);
-    // Faces only where they could matter: a black or flat frame is rejected anyway.
-    if (c.mean_luma >= 20 && c.luma_spread >= 5) {
-      const auto found = face_warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep));
-      double area = 0;
-      for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
-      c.faces = static_cast<int>(found.size());
-      c.face_area = area / (static_cast<double>(f.picture.width) * f.picture.height);
-    }
-    candidates.push_back(c);
-    candidate_frame.push_back(signatures.size() - 1);
-    return true;
-  });
-  if (!st) return st.error();
-  if (is_cancelled(hooks.cancel)) return cancelled_error(path);
+  auto analysis = analyse_video(path, faces, {.reframe = false, .poster = true}, hooks);
+  if (!analysis) return analysis.error();
+  return poster_from(*analysis);
+}
+
+Result<PosterPick> poster_from(const VideoAnalysis& analysis) {
+  if (!analysis.wants.poster || !analysis.samples)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "was analysed without poster candidates: a poster needs them", analysis.path);
+  const std::vector<FrameSignature>& signatures = analysis.samples->signatures;
+  std::vector<PosterCandidate> candidates = analysis.samples->candidates;
+  const std::vector<std::size_t>& candidate_frame = analysis.samples->candidate_frame;
   if (candidates.empty())
-    return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", path);
+    return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", analysis.path);
 
   const std::size_t n = signatures.size();
   const std::vector<std::size_t> cuts = find_shot_starts(signatures);
-  const auto guard = static_cast<std::size_t>(std::lround(kCutGuardSeconds * measured_fps(times)));
+  const auto guard = static_cast<std::size_t>(
+      std::lround(kCutGuardSeconds * measured_fps(analysis.samples->times)));
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     const std::size_t i = candidate_frame[k];
     const std::size_t before = i >= kChangeReach ? i - kChangeReach : 0;
@@ -362,7 +434,7 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
   PosterPick pick;
   pick.time_s = candidates[choice.index].time_s;
   pick.reason = choice.reason;
-  pick.warnings = face_warnings.summary();
+  pick.warnings = analysis.samples->poster_face_warnings.summary();
   return pick;
 }
 

@@ -6,9 +6,16 @@
 //   auto track = analyse_reframe("talk.mp4", 9.0 / 16.0, *detector);
 //   // crop=w=track->window_width:h=track->window_height:x=<track->left[frame]>:y=0
 //   auto poster = pick_poster("talk.mp4", *detector);        // poster->time_s, poster->reason
+//
+// A render that needs several window shapes and a poster decodes once:
+//   auto analysis = analyse_video("talk.mp4", *detector, {.reframe = true, .poster = true});
+//   auto story = reframe_from(*analysis, 9.0 / 16.0);  // as analyse_reframe would give
+//   auto feed = reframe_from(*analysis, 4.0 / 5.0);
+//   auto poster = poster_from(*analysis);              // as pick_poster would give
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,14 +55,14 @@ struct ReframeTrack {
 /// window moves at most 12 px a frame within a shot".
 std::string reframe_summary(const ReframeTrack& track, double scale);
 
-/// One decode at analysis size (long edge 480): per-frame signatures give the shots; faces are
-/// looked for every 3rd frame and linked into tracks per shot (link_face_tracks: a face missed
-/// for up to 2 s is still there, one seen only once is not), and in a shot without faces the
-/// window follows the shot's attention centre (edges, skin, saturation). The subject is the
-/// track seen most and nearest (largest); each frame's target keeps the faces present when they
-/// fit the window, else the group beside the subject that fits with the most face area, and
-/// never moves so far in the dead zone that the group is cut. plan_crop_path makes the path.
-/// `aspect` is the target width/height (9/16 or 4/5); the window is full height.
+/// One decode (analyse_video) at analysis size (long edge 480): per-frame signatures give the
+/// shots; faces are looked for 10 times a second (every 3rd frame at 30 fps) and linked into tracks
+/// per shot (link_face_tracks: a face missed for up to 2 s is still there, one seen only once is
+/// not), and in a shot without faces the window follows the shot's attention centre (edges, skin,
+/// saturation). The subject is the track seen most and nearest (largest); each frame's target keeps
+/// the faces present when they fit the window, else the group beside the subject that fits with the
+/// most face area, and never moves so far in the dead zone that the group is cut. plan_crop_path
+/// makes the path. `aspect` is the target width/height (9/16 or 4/5); the window is full height.
 /// Errors name the file.
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
                                      const FaceDetector& faces, const AnalysisHooks& hooks = {});
@@ -67,10 +74,45 @@ struct PosterPick {
   std::vector<std::string> warnings;  ///< face detection failures, summed up
 };
 
-/// Decodes once at analysis size, measures a candidate about every half second (exposure,
-/// sharpness, change against nearby frames, nearness to a cut, faces) and picks one with
+/// Decodes once (analyse_video) at analysis size, measures a candidate about every half second
+/// (exposure, sharpness, change against nearby frames, nearness to a cut, faces) and picks one with
 /// choose_poster. Errors name the file.
 Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& faces,
                                const AnalysisHooks& hooks = {});
+
+/// What analyse_video gathers in its one decode.
+struct AnalysisWants {
+  bool reframe = true;  ///< faces (or the attention centre) on the looked-at frames
+  bool poster = true;   ///< poster candidates about every half second
+};
+
+/// The per-frame findings of one analysis decode (defined in video_analysis.cpp).
+struct VideoSamples;
+
+/// One analysis decode of a video, from which every window shape and the poster are computed
+/// without decoding again. Cheap to copy (the findings are shared).
+struct VideoAnalysis {
+  std::string path;
+  AnalysisWants wants;
+  std::shared_ptr<const VideoSamples> samples;
+};
+
+/// Decodes `path` once at analysis size: every frame's signature from a small (64 px) copy
+/// for the shots; with `wants.reframe` faces 10 times a second (or the attention centre where
+/// there are none), with `wants.poster` a poster candidate about every half second. Only the
+/// frames looked at are scaled to analysis size; for a poster alone only the reference frames
+/// are decoded (so on a file with B-frames its candidates may differ from a shared analysis's).
+/// Errors name the file.
+Result<VideoAnalysis> analyse_video(const std::string& path, const FaceDetector& faces,
+                                    const AnalysisWants& wants = {},
+                                    const AnalysisHooks& hooks = {});
+
+/// The reframing of `analysis` for `aspect`, as analyse_reframe describes it. An error when
+/// the analysis was made without `wants.reframe`, or for an aspect outside 0.1..10.
+Result<ReframeTrack> reframe_from(const VideoAnalysis& analysis, double aspect);
+
+/// The poster of `analysis`, as pick_poster describes it. An error when the analysis was made
+/// without `wants.poster`, or no frame could be decoded.
+Result<PosterPick> poster_from(const VideoAnalysis& analysis);
 
 }  // namespace saluran

@@ -84,6 +84,44 @@ TEST(FrameSampler, ScalesStepsAndStops) {
   EXPECT_EQ(seen, 5);
 }
 
+// sample_video: every frame small, the looked-at ones at the larger size too (the same picture
+// sample_frames gives), from one decode.
+TEST(FrameSampler, SampleVideoGivesEveryFrameSmallAndTheLookedAtOnesLarger) {
+  SKIP_WITHOUT_CORPUS();
+  const std::string clip = test::corpus("people/short_hamilton_clip.mp4");
+  std::vector<Picture> every_fifth;
+  ASSERT_TRUE(sample_frames(clip, 320, 5, [&](SampledFrame&& f) {
+                every_fifth.push_back(std::move(f.picture));
+                return true;
+              }).ok());
+  const std::uint64_t before = sampling_decodes();
+  SamplingPlan plan;
+  plan.max_edge = 320;
+  plan.small_edge = 64;
+  plan.look = [](std::int64_t index, double) { return index % 5 == 0; };
+  std::int64_t frames = 0;
+  std::size_t looked = 0;
+  auto st = sample_video(clip, plan, [&](SampledFrame&& f) {
+    EXPECT_EQ(f.index, frames++);
+    EXPECT_EQ(f.small.width, 64);
+    EXPECT_EQ(f.small.height, 36);
+    if (f.index % 5 != 0) {
+      EXPECT_TRUE(f.picture.empty()) << f.index;
+      return true;
+    }
+    EXPECT_EQ(f.picture.width, 320);
+    if (looked < every_fifth.size()) {
+      EXPECT_LT(mean_abs_diff(f.picture, every_fifth[looked]), 0.01) << f.index;
+    }
+    ++looked;
+    return true;
+  });
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  EXPECT_EQ(sampling_decodes(), before + 1);
+  EXPECT_GT(frames, 270);
+  EXPECT_EQ(looked, every_fifth.size());
+}
+
 TEST(FrameSampler, DecodeFrameAtMatchesTheSampledFrame) {
   SKIP_WITHOUT_CORPUS();
   const std::string clip = test::corpus("people/short_hamilton_clip.mp4");

@@ -338,6 +338,49 @@ TEST(VideoAnalysis, HamiltonReframeKeepsFacesInsideAndMovesCalmly) {
   EXPECT_LE(max_step, track->max_step);
 }
 
+// A clip with a cut: one analysis decode gives both window shapes and the poster, each as the
+// function that decodes for it alone gives it.
+TEST(VideoAnalysis, OneDecodeServesTwoAspectsAndThePoster) {
+  if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is needed to make the clip";
+  test::TempDir dir("video-analysis");
+  const std::string clip = dir / "shared.mp4";
+  ASSERT_TRUE(make_clip(lavfi("testsrc2=s=320x180:r=25:d=2") + " " +
+                            lavfi("color=c=black:s=320x180:r=25:d=1.5") + " " +
+                            lavfi("color=c=white:s=40x40:r=25:d=1.5"),
+                        "[1][2]overlay=x='20+t*100':y=70[b];[0][b]concat=n=2:v=1[v]", clip));
+  const std::uint64_t before = av::sampling_decodes();
+  auto analysis = analyse_video(clip, detector(), {.reframe = true, .poster = true});
+  ASSERT_TRUE(analysis.ok()) << analysis.error().to_string();
+  auto story = reframe_from(*analysis, 9.0 / 16.0);
+  auto feed = reframe_from(*analysis, 4.0 / 5.0);
+  auto poster = poster_from(*analysis);
+  EXPECT_EQ(av::sampling_decodes(), before + 1);
+  ASSERT_TRUE(story.ok() && feed.ok() && poster.ok());
+  EXPECT_EQ(story->shot_starts, (std::vector<std::size_t>{0, 50}));
+  EXPECT_EQ(story->window_width, 100);
+  EXPECT_EQ(feed->window_width, 144);
+  EXPECT_EQ(story->left.size(), feed->left.size());
+
+  auto alone = analyse_reframe(clip, 4.0 / 5.0, detector());
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ(alone->left, feed->left);
+  EXPECT_EQ(alone->shot_starts, feed->shot_starts);
+  auto picked = pick_poster(clip, detector());
+  ASSERT_TRUE(picked.ok());
+  EXPECT_DOUBLE_EQ(picked->time_s, poster->time_s);
+  EXPECT_EQ(picked->reason, poster->reason);
+  EXPECT_EQ(av::sampling_decodes(), before + 3);
+
+  // An analysis made for one purpose says so when asked for the other.
+  auto reframe_only = analyse_video(clip, detector(), {.reframe = true, .poster = false});
+  ASSERT_TRUE(reframe_only.ok());
+  EXPECT_EQ(poster_from(*reframe_only).error().code, ErrorCode::kInvalidArgument);
+  auto poster_only = analyse_video(clip, detector(), {.reframe = false, .poster = true});
+  ASSERT_TRUE(poster_only.ok());
+  EXPECT_EQ(reframe_from(*poster_only, 0.8).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(reframe_from(*analysis, 0.0).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(VideoAnalysis, ErrorsNameTheFile) {
   test::TempDir dir("video-analysis");
   const std::string missing = dir / "missing.mp4";
