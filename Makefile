@@ -3,6 +3,10 @@
 
 JOBS ?= $(shell nproc)
 SALURAN := build/dev/saluran
+# CI (CI=true, set by .ci/run) builds every file from scratch once: precompiled headers and line
+# tables only (-g1) make that faster (README, "Tests and CI"). A developer's build keeps full -g
+# and no precompiled headers, which ccache caches without extra settings.
+CMAKE_CI_FLAGS := $(if $(filter true 1,$(CI)),-DSALURAN_PCH=ON -DSALURAN_LINE_TABLES=ON)
 
 .PHONY: all deps build samples demo test asan bench package format format-check clean
 
@@ -12,7 +16,7 @@ deps:
 	@bash scripts/install-deps
 
 build: deps
-	@cmake --preset dev >/dev/null
+	@cmake --preset dev $(CMAKE_CI_FLAGS) >/dev/null
 	@cmake --build --preset dev -j $(JOBS)
 
 samples: deps
@@ -61,7 +65,7 @@ test: build samples
 REAL_SERVER_TESTS := ^(RealWordPress|RealIcecast|RealSlurm|WordPressConnectorTest|IcecastConnectorTest|PublishCrash|PlatformCrash|ReportBrowser|Package)
 SLOW_TESTS := ^(Cli|VideoAnalysis\.HamiltonReframe|RenderImage\.AFillVideo|FaceDetector\.|IngestCrash\.|RenderFive\.)
 asan: deps samples
-	@cmake --preset asan >/dev/null
+	@cmake --preset asan $(CMAKE_CI_FLAGS) >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 ctest --preset asan -j $(JOBS) -E '$(REAL_SERVER_TESTS)|$(SLOW_TESTS)'
 

@@ -216,6 +216,7 @@ int run_batch_command(const BatchArgs& args) {
   }
   const CancelFlag& flag = cancel_on_signals();
   req->cancel = &flag;
+  if (!args.json) note_face_model();
   auto progress = std::make_shared<Progress>(args.json, args.quiet);
   req->on_event = [progress](const BatchEvent& e) { (*progress)(e); };
   const BatchResult r = run_batch(*req);

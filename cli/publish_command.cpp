@@ -180,6 +180,7 @@ int run_publish(const PublishArgs& args, bool verify_only) {
   req.verify_only = verify_only;
   req.on_event = progress_printer(args);
   if (args.verbose) req.log = [](std::string_view line) { std::cerr << line << '\n'; };
+  if (!verify_only) note_face_model();
   Result<PublishStoryResult> r = publish_story(req);
   if (!r) {
     std::cerr << "error: " << r.error().to_string() << '\n';

@@ -383,6 +383,7 @@ int run_render(const RenderArgs& args) {
   opt.overrides.fade_in_s = args.fade_in;
   opt.overrides.fade_out_s = args.fade_out;
   if (!args.focus.empty()) opt.overrides.focus = FocusPoint{args.focus[0], args.focus[1]};
+  note_face_model();
   const RenderInputs inputs = find_render_inputs(args.inputs);
   request.inputs = inputs.files;
   if (int code = add_library_focus(args, request.inputs, opt); code != kExitOk) return code;

@@ -7,7 +7,14 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/stages/face_detector.hpp"
+
 namespace saluran::cli {
+
+void note_face_model() {
+  if (const std::string problem = face_model_problem(); !problem.empty())
+    std::cerr << "note: " << problem << '\n';
+}
 
 void print_columns(const std::vector<std::vector<std::string>>& rows) {
   if (rows.empty()) return;

@@ -19,6 +19,10 @@ std::string human_bitrate(double bits_per_second);
 /// A media length: "450ms" under a second, "8.0s" under a minute, else "m:ss" or "h:mm:ss".
 std::string short_duration(double seconds);
 
+/// Says once on stderr, as a note, why faces will be found with the Haar cascades (BlazeFace's
+/// model file missing or altered); nothing when BlazeFace is ready. For commands that crop.
+void note_face_model();
+
 /// A time span as a clock: "m:ss" or "h:mm:ss" (ETA).
 std::string clock_text(double seconds);
 

@@ -32,6 +32,11 @@ install(FILES ${CMAKE_SOURCE_DIR}/packaging/saluran.default DESTINATION /etc/def
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/presets/ DESTINATION share/saluran/presets
         FILES_MATCHING PATTERN "*.toml" PATTERN "README.md")
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${SALURAN_HELP_TEXT} DESTINATION share/doc/saluran)
+# BlazeFace's model (fetched by scripts/install-deps; the binary finds it beside itself under
+# share/saluran/models/blazeface). Without it the package's Saluran uses the Haar cascades.
+install(FILES ${CMAKE_SOURCE_DIR}/models/blazeface/face_detection_back_256x256_barracuda.onnx
+              ${CMAKE_SOURCE_DIR}/models/blazeface/LICENSE
+        DESTINATION share/saluran/models/blazeface OPTIONAL)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME saluran)

@@ -10,7 +10,6 @@
 #include "codecs/av/frame_sampler.hpp"
 #include "codecs/file_bytes.hpp"
 #include "codecs/file_copy.hpp"
-#include "codecs/image/face_detector.hpp"
 #include "codecs/image/photo_decode.hpp"
 #include "codecs/image/photo_encode.hpp"
 #include "codecs/image/picture_ops.hpp"
@@ -18,6 +17,7 @@
 #include "pipeline/ops/attention_map.hpp"
 #include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/run/worker_pool.hpp"
+#include "pipeline/stages/face_detector.hpp"
 #include "pipeline/stages/render_commit.hpp"
 #include "pipeline/stages/render_fingerprint.hpp"
 #include "pipeline/stages/video_analysis.hpp"
@@ -264,6 +264,7 @@ CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile
     FaceSearch found = detector->search(picture, kFaceEdge, kFastScaleStep);
     for (const FaceBox& f : found.faces) guides.faces.push_back(f.box);
     guides.eyes = eyes_of(found.faces);
+    guides.warnings = detector->notices();
     for (const std::string& w : found.warnings)
       guides.warnings.push_back(w + "; the crops were chosen without faces");
   }

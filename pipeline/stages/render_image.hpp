@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "codecs/image/face_detector.hpp"
 #include "pipeline/model/media_info.hpp"
+#include "pipeline/stages/face_detector.hpp"
 #include "pipeline/stages/render.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/video_analysis.hpp"

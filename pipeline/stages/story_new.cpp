@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "codecs/file_bytes.hpp"
-#include "codecs/image/face_detector.hpp"
 #include "codecs/image/photo_decode.hpp"
 #include "codecs/image/picture_ops.hpp"
 #include "pipeline/catalog/dates.hpp"
 #include "pipeline/ops/poster_score.hpp"
+#include "pipeline/stages/face_detector.hpp"
 #include "pipeline/stages/story_parse.hpp"
 
 namespace saluran {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "codecs/image/face_detector.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/run/cancel.hpp"
+#include "pipeline/stages/face_detector.hpp"
 
 namespace saluran {
 

@@ -41,7 +41,8 @@ root=$work/root
 dpkg -x "$deb" "$root"
 for f in usr/bin/saluran lib/systemd/system/saluran-watch.service etc/default/saluran \
   usr/share/saluran/presets/README.md usr/share/saluran/presets/youtube.toml \
-  usr/share/doc/saluran/README.md usr/share/doc/saluran/saluran-help.txt; do
+  usr/share/doc/saluran/README.md usr/share/doc/saluran/saluran-help.txt \
+  usr/share/saluran/models/blazeface/face_detection_back_256x256_barracuda.onnx; do
   [[ -e $root/$f ]] || fail "$f is not in the package"
 done
 presets_in_tree=$(ls "$source"/presets/*.toml | wc -l)

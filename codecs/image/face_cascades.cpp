@@ -1,8 +1,7 @@
-#include "codecs/image/face_detector.hpp"
+#include "codecs/image/face_cascades.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -212,9 +211,7 @@ std::vector<FaceBox> to_faces(std::vector<Candidate> candidates, const cv::Mat& 
 
 }  // namespace
 
-struct FaceDetector::Impl {
-  std::string name = "Haar cascades";
-  std::vector<std::string> notices;
+struct FaceCascades::Impl {
   std::string dir;
   std::mutex mutex;  // guards `idle` only; detection runs unlocked on a borrowed set
   std::vector<std::unique_ptr<Cascades>> idle;
@@ -239,43 +236,18 @@ struct FaceDetector::Impl {
   }
 };
 
-std::string default_face_model_dir() {
-  if (const char* env = std::getenv("SALURAN_MODEL_DIR"); env != nullptr && *env != '\0')
-    return env;
-  return "models";
-}
-
-Result<FaceDetector> FaceDetector::open(const FaceDetectorOptions& options) {
-  if (options.model == FaceModel::kBlazeFace)
-    return make_error(ErrorCode::kUnsupported, "the BlazeFace detector is not built yet",
-                      options.model_dir);
+Result<FaceCascades> FaceCascades::open(const std::string& cascade_dir) {
   auto impl = std::make_shared<Impl>();
-  impl->dir = options.cascade_dir;
+  impl->dir = cascade_dir;
   auto first = load_cascades(impl->dir);
   if (!first) return first.error();
   impl->idle.push_back(std::move(first.value()));
-  return FaceDetector(std::move(impl));
+  return FaceCascades(std::move(impl));
 }
 
-const std::string& FaceDetector::model_name() const { return impl_->name; }
-
-const std::vector<std::string>& FaceDetector::notices() const { return impl_->notices; }
-
-FaceSearch FaceDetector::search(const Picture& picture, int analysis_edge, double scale_step,
+FaceSearch FaceCascades::search(const Picture& picture, int analysis_edge, double scale_step,
                                 double min_face) const {
   FaceSearch found;
-  if (picture.empty()) return found;
-  const std::size_t needed = picture.stride() * static_cast<std::size_t>(picture.height);
-  if (picture.rgb.size() < needed) {
-    found.warnings.push_back(
-        fmt::format("face detection skipped: the {}x{} picture holds {} bytes of the {} it needs",
-                    picture.width, picture.height, picture.rgb.size(), needed));
-    return found;
-  }
-  if (!impl_) {
-    found.warnings.emplace_back("face detection skipped: the face detector is not open");
-    return found;
-  }
   // OpenCV only reads through this header; the picture is not modified.
   const cv::Mat rgb(picture.height, picture.width, CV_8UC3,
                     const_cast<std::uint8_t*>(picture.rgb.data()), picture.stride());
@@ -308,18 +280,6 @@ FaceSearch FaceDetector::search(const Picture& picture, int analysis_edge, doubl
   impl_->give_back(std::move(set.value()));
   found.faces = to_faces(std::move(candidates), small_rgb, picture.width, picture.height);
   return found;
-}
-
-std::vector<FaceBox> FaceDetector::detect(const Picture& picture, int analysis_edge,
-                                          double scale_step, double min_face) const {
-  return search(picture, analysis_edge, scale_step, min_face).faces;
-}
-
-std::vector<Rect> face_rects(const std::vector<FaceBox>& faces) {
-  std::vector<Rect> rects;
-  rects.reserve(faces.size());
-  for (const FaceBox& f : faces) rects.push_back(f.box);
-  return rects;
 }
 
 }  // namespace saluran

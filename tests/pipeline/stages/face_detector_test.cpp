@@ -1,4 +1,4 @@
-#include "codecs/image/face_detector.hpp"
+#include "pipeline/stages/face_detector.hpp"
 
 #include <gtest/gtest.h>
 
@@ -142,9 +142,20 @@ CropChoice smart_crop(const FaceDetector& detector, const Picture& picture, doub
   return choose_crop(request);
 }
 
+/// The detector every render uses: BlazeFace, which scripts/install-deps installs.
 const FaceDetector& detector() {
   static const FaceDetector d = [] {
-    auto opened = FaceDetector::open();
+    auto opened = FaceDetector::open({FaceModel::kBlazeFace, "", kDefaultCascadeDir});
+    if (!opened) ADD_FAILURE() << opened.error().to_string();
+    return std::move(opened.value());
+  }();
+  return d;
+}
+
+/// The fallback: OpenCV's Haar cascades.
+const FaceDetector& haar() {
+  static const FaceDetector d = [] {
+    auto opened = FaceDetector::open({FaceModel::kHaar, "", kDefaultCascadeDir});
     if (!opened) ADD_FAILURE() << opened.error().to_string();
     return std::move(opened.value());
   }();
@@ -244,13 +255,13 @@ class RefusingAllocator : public cv::MatAllocator {
   int threads_;
 };
 
-TEST(FaceDetector, FailureWhilePreparingIsAWarningNotSilence) {
+TEST(FaceDetector, CascadesFailureWhilePreparingIsAWarningNotSilence) {
   SKIP_WITHOUT_CASCADES();
   const Picture grey{1600, 1200, std::vector<std::uint8_t>(1600 * 1200 * 3, 128)};
   FaceSearch found;
   {
     RefusingAllocator refuse(0);
-    found = detector().search(grey);  // the first allocation (the analysis copy) fails
+    found = haar().search(grey);  // the first allocation (the analysis copy) fails
   }
   EXPECT_TRUE(found.faces.empty());
   ASSERT_EQ(found.warnings.size(), 1u);
@@ -259,10 +270,10 @@ TEST(FaceDetector, FailureWhilePreparingIsAWarningNotSilence) {
   EXPECT_NE(found.warnings[0].find("allocation refused by the test"), std::string::npos)
       << found.warnings[0];
   // The detector is still usable afterwards, and quiet when nothing fails.
-  EXPECT_TRUE(detector().search(grey).warnings.empty());
+  EXPECT_TRUE(haar().search(grey).warnings.empty());
 }
 
-TEST(FaceDetector, FailureWhileSearchingIsAWarningAndDropsTheFaces) {
+TEST(FaceDetector, CascadesFailureWhileSearchingIsAWarningAndDropsTheFaces) {
   SKIP_WITHOUT_CASCADES();
   // A face-like picture is not needed: the cascades allocate on any picture.
   Picture picture{320, 240, std::vector<std::uint8_t>(320 * 240 * 3)};
@@ -270,7 +281,7 @@ TEST(FaceDetector, FailureWhileSearchingIsAWarningAndDropsTheFaces) {
   FaceSearch expected;
   {
     RefusingAllocator refuse_none(std::numeric_limits<int>::max());  // on one thread, as below
-    expected = detector().search(picture);
+    expected = haar().search(picture);
   }
   ASSERT_TRUE(expected.warnings.empty());
   // Let the first `allow` allocations through, for every `allow` until the search completes:
@@ -281,7 +292,7 @@ TEST(FaceDetector, FailureWhileSearchingIsAWarningAndDropsTheFaces) {
     FaceSearch found;
     {
       RefusingAllocator refuse(allow);
-      found = detector().search(picture);
+      found = haar().search(picture);
     }
     if (found.warnings.empty()) {
       ASSERT_EQ(found.faces.size(), expected.faces.size());
@@ -299,6 +310,33 @@ TEST(FaceDetector, FailureWhileSearchingIsAWarningAndDropsTheFaces) {
     }
   }
   EXPECT_TRUE(failed_while_searching);
+}
+
+TEST(FaceDetector, NetworkFailureIsAWarningAndDropsTheFaces) {
+  SKIP_WITHOUT_CORPUS();
+  const Picture picture = load_jpeg(test::corpus("people/obama.jpg"));
+  const FaceSearch expected = detector().search(picture);
+  ASSERT_TRUE(expected.warnings.empty());
+  ASSERT_FALSE(expected.faces.empty());
+  // Refuse OpenCV's allocations after 0, 3, 30 and 300 of them: every failure is one warning
+  // that says why and no faces; the detector stays usable.
+  for (int allow : {0, 3, 30, 300}) {
+    SCOPED_TRACE(allow);
+    FaceSearch found;
+    {
+      RefusingAllocator refuse(allow);
+      found = detector().search(picture);
+    }
+    if (found.warnings.empty()) continue;  // the search needed fewer allocations
+    ASSERT_EQ(found.warnings.size(), 1u);
+    EXPECT_TRUE(found.faces.empty());
+    EXPECT_NE(found.warnings[0].find("allocation refused by the test"), std::string::npos)
+        << found.warnings[0];
+  }
+  const FaceSearch again = detector().search(picture);
+  EXPECT_TRUE(again.warnings.empty());
+  ASSERT_EQ(again.faces.size(), expected.faces.size());
+  EXPECT_EQ(again.faces[0].box, expected.faces[0].box);
 }
 
 TEST(FaceDetector, DetectGivesTheFacesOfSearch) {
@@ -374,6 +412,7 @@ TEST(FaceDetector, LabelledGroupPhotosKeepEveryFaceThatFits) {
   ASSERT_EQ(images.size(), 4u);
   int labelled_total = 0;
   int found_total = 0;
+  int false_total = 0;
   for (const auto& image : images) {
     SCOPED_TRACE(image.file);
     const Picture picture = load_jpeg(dir + "/" + image.file);
@@ -392,10 +431,11 @@ TEST(FaceDetector, LabelledGroupPhotosKeepEveryFaceThatFits) {
     }
     labelled_total += static_cast<int>(image.boxes.size());
     found_total += hits;
+    false_total += false_hits;
     std::printf("[ recall   ] %s: %d of %zu labelled faces found, %d other detections\n",
                 image.file.c_str(), hits, image.boxes.size(), false_hits);
     for (const FaceBox& f : faces) {
-      std::printf("[ face     ]   %d,%d %dx%d score %.0f%s\n", f.box.x, f.box.y, f.box.width,
+      std::printf("[ face     ]   %d,%d %dx%d score %.2f%s\n", f.box.x, f.box.y, f.box.width,
                   f.box.height, f.score, f.profile ? " (profile)" : "");
     }
     RecordProperty(image.file + "_recall",
@@ -456,9 +496,102 @@ TEST(FaceDetector, LabelledGroupPhotosKeepEveryFaceThatFits) {
                 1);
     }
   }
-  std::printf("[ recall   ] all: %d of %d labelled faces found\n", found_total, labelled_total);
-  // Haar cascades miss turned and small faces; 16 of 18 were found when this was written.
-  EXPECT_GE(found_total * 10, labelled_total * 8);
+  std::printf("[ recall   ] all: %d of %d labelled faces found, %d other detections\n", found_total,
+              labelled_total, false_total);
+  // The Haar cascades found 16 of 18; BlazeFace finds them all, and at most one other box (an
+  // unlabelled face in the background of 2008_002079 scores close to the threshold).
+  EXPECT_EQ(found_total, labelled_total);
+  EXPECT_LE(false_total, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// BlazeFace: the model file, landmarks, tiles
+
+TEST(FaceDetector, WithoutTheModelTheCascadesRunAndSaySo) {
+  SKIP_WITHOUT_CASCADES();
+  auto opened = FaceDetector::open({FaceModel::kAuto, "/nonexistent/models", kDefaultCascadeDir});
+  ASSERT_TRUE(opened) << opened.error().to_string();
+  EXPECT_EQ(opened->model_name(), "Haar cascades");
+  ASSERT_EQ(opened->notices().size(), 1u);
+  EXPECT_NE(opened->notices()[0].find("Haar cascades"), std::string::npos);
+  EXPECT_NE(opened->notices()[0].find("/nonexistent/models/" + std::string(kBlazeFaceModelFile)),
+            std::string::npos)
+      << opened->notices()[0];
+  EXPECT_NE(opened->notices()[0].find("scripts/install-deps"), std::string::npos);
+  // Asking for BlazeFace alone is an error naming the file.
+  auto strict = FaceDetector::open({FaceModel::kBlazeFace, "/nonexistent/models", ""});
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().code, ErrorCode::kNotFound);
+  // The installed model is the default and says nothing.
+  EXPECT_EQ(detector().model_name(), "BlazeFace");
+  EXPECT_TRUE(detector().notices().empty());
+}
+
+TEST(FaceDetector, AnAlteredModelFileIsRefusedByItsSum) {
+  const std::string installed = default_face_model_dir() + "/" + kBlazeFaceModelFile;
+  if (!std::filesystem::exists(installed)) GTEST_SKIP() << "no model at " << installed;
+  test::TempDir dir("face-model");
+  std::filesystem::copy_file(installed, dir / kBlazeFaceModelFile);
+  {
+    std::fstream f(dir / kBlazeFaceModelFile, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(1000);
+    f.put('\x55');
+  }
+  auto opened = FaceDetector::open({FaceModel::kBlazeFace, dir.path().string(), ""});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(opened.error().message.find("SHA-256"), std::string::npos) << opened.error().message;
+  EXPECT_NE(opened.error().context.file.find(kBlazeFaceModelFile), std::string::npos);
+  auto fallback = FaceDetector::open({FaceModel::kAuto, dir.path().string(), kDefaultCascadeDir});
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(fallback->model_name(), "Haar cascades");
+}
+
+TEST(FaceDetector, LandmarksPutTheEyesAboveTheMouthInsideTheBox) {
+  SKIP_WITHOUT_CORPUS();
+  for (const char* file : {"people/obama.jpg", "people/obama_and_biden.jpg"}) {
+    SCOPED_TRACE(file);
+    const auto faces = detector().detect(load_jpeg(test::corpus(file)));
+    ASSERT_FALSE(faces.empty());
+    for (const FaceBox& f : faces) {
+      ASSERT_EQ(f.landmarks.size(), 6u);
+      const FacePoint& right_eye = f.landmarks[kRightEye];
+      const FacePoint& left_eye = f.landmarks[kLeftEye];
+      const FacePoint& mouth = f.landmarks[kMouth];
+      EXPECT_LT(right_eye.x, left_eye.x);  // the person's right eye is on the viewer's left
+      EXPECT_LT(right_eye.y, mouth.y);
+      EXPECT_LT(left_eye.y, mouth.y);
+      for (const FacePoint& p : {right_eye, left_eye, mouth, f.landmarks[kNoseTip]}) {
+        EXPECT_GE(p.x, f.box.x);
+        EXPECT_LE(p.x, f.box.x + f.box.width);
+        EXPECT_GE(p.y, f.box.y);
+        EXPECT_LE(p.y, f.box.y + f.box.height);
+      }
+      // The eyes lie in the upper half of the box.
+      EXPECT_LT(right_eye.y, f.box.y + f.box.height / 2.0);
+    }
+    EXPECT_TRUE(haar().detect(load_jpeg(test::corpus(file))).front().landmarks.empty());
+  }
+}
+
+TEST(FaceDetector, TilesFindTheSmallFacesOfABigGroupPhoto) {
+  SKIP_WITHOUT_CORPUS();
+  // A labelled group photo four times across and twice down (2000x750): 56 faces of 37-45 px,
+  // about 2% of the long edge, which the full frame alone sees at 5 px.
+  const std::string dir = test::corpus("people/labelled");
+  const Picture one = load_jpeg(dir + "/2007_007763.jpg");
+  ASSERT_EQ(one.width, 500);
+  Picture big{2000, 750, std::vector<std::uint8_t>(2000 * 750 * 3)};
+  for (int y = 0; y < 750; ++y) {
+    for (int x = 0; x < 2000; ++x) std::copy_n(one.pixel(x % 500, y % 375), 3, big.pixel(x, y));
+  }
+  const auto faces = detector().detect(big, 800, kThoroughScaleStep, 0.04);
+  std::printf("[ tiles    ] %zu faces in the 2000x750 mosaic\n", faces.size());
+  EXPECT_GE(faces.size(), 52u);
+  EXPECT_LE(faces.size(), 56u);
+  // Only the letterboxed full frame: the faces are too small for it.
+  const auto whole = detector().detect(big, 800, kThoroughScaleStep, 0.5);
+  EXPECT_LT(whole.size(), faces.size() / 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,10 +634,16 @@ TEST(FaceDetector, DISABLED_Timing) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / rounds;
   };
   std::size_t n = 0;
-  const double t_big = time_ms([&] { n = detector().detect(big).size(); }, 5);
-  std::printf("[ timing   ] 6000x4000 (24 MP), analysis 800: %.1f ms, %zu faces\n", t_big, n);
-  const double t_frame = time_ms([&] { n = detector().detect(frame).size(); }, 20);
-  std::printf("[ timing   ] 640x360 frame: %.1f ms, %zu faces\n", t_frame, n);
+  for (const FaceDetector* d : {&detector(), &haar()}) {
+    const char* name = d->model_name().c_str();
+    const double t_big = time_ms([&] { n = d->detect(big, 640, kFastScaleStep).size(); }, 5);
+    std::printf("[ timing   ] %s: 6000x4000 (24 MP), as render: %.1f ms, %zu faces\n", name, t_big,
+                n);
+    const double t_frame =
+        time_ms([&] { n = d->detect(frame, 480, kThoroughScaleStep, 0.1).size(); }, 20);
+    std::printf("[ timing   ] %s: 640x360 frame, as reframing: %.1f ms, %zu faces\n", name, t_frame,
+                n);
+  }
   const double t_attention =
       time_ms([&] { n = attention_map(shrink_for_attention(big)).values.size(); }, 5);
   std::printf("[ timing   ] 24 MP shrink + attention map: %.1f ms\n", t_attention);
@@ -528,7 +667,7 @@ TEST(FaceDetector, DISABLED_Timing) {
               one, two, 2 * one / two);
   const auto load_start = Clock::now();
   auto fresh = FaceDetector::open();
-  std::printf("[ timing   ] loading the cascades: %.1f ms\n",
+  std::printf("[ timing   ] loading the detector: %.1f ms\n",
               std::chrono::duration<double, std::milli>(Clock::now() - load_start).count());
   EXPECT_TRUE(fresh);
 }
