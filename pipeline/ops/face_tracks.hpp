@@ -23,10 +23,11 @@ struct FaceSpan {
   double centre_y() const { return (y0 + y1) / 2; }
 };
 
-/// One detection: the frame it was found on and its box.
+/// One detection: the frame it was found on, its box, and how sharp the face looked.
 struct FaceSighting {
   std::size_t frame = 0;
   FaceSpan box;
+  double sharpness = 0;  ///< region_sharpness of its box on the analysis frame (0: not measured)
 };
 
 /// How detections are linked and how long a track is believed between and around them.

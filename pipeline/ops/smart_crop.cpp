@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -23,6 +24,9 @@ constexpr double kLean = 0.3;
 constexpr double kEdgeDiscount = 0.3;
 // A uniform map prefers the centred window; content outweighs this easily.
 constexpr double kCentreBias = 0.05;
+// With the eyes known, a window sliding up and down puts them on its upper third line, and
+// keeps them no lower than this share of its height when it can.
+constexpr double kEyesAtMost = 0.4;
 
 /// A face along the axis the window can slide on: raw and padded extents, in pixels.
 struct FaceSpan {
@@ -31,6 +35,7 @@ struct FaceSpan {
   int pa = 0;
   int pb = 0;
   std::int64_t area = 0;  ///< of the raw box, for "largest group"
+  double eye = -1;        ///< where its eyes are along the free axis; -1: not known
 };
 
 /// How a face set fares with the window at one position.
@@ -174,10 +179,12 @@ void place(Rect& window, const Slide& s, int p) {
 
 /// The face boxes as spans on the free axis, clipped to the picture and padded for hair and
 /// chin; boxes with nothing inside the picture are left out.
-std::vector<FaceSpan> face_spans(const std::vector<Rect>& boxes, int width, int height,
-                                 const Slide& s) {
+std::vector<FaceSpan> face_spans(const std::vector<Rect>& boxes, const std::vector<EyePoint>& eyes,
+                                 int width, int height, const Slide& s) {
   std::vector<FaceSpan> faces;
-  for (const Rect& r : boxes) {
+  const bool eyes_known = eyes.size() == boxes.size();
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    const Rect& r = boxes[i];
     const int x0 = std::clamp(r.x, 0, width);
     const int y0 = std::clamp(r.y, 0, height);
     const int x1 = std::clamp(r.x + std::max(0, r.width), 0, width);
@@ -192,6 +199,10 @@ std::vector<FaceSpan> face_spans(const std::vector<Rect>& boxes, int width, int 
     const double after = s.horizontal ? kPadSide : kPadBottom;
     f.pa = std::max(0, static_cast<int>(std::floor(f.a - before * size)));
     f.pb = std::min(s.extent, static_cast<int>(std::ceil(f.b + after * size)));
+    if (eyes_known) {
+      const double e = s.horizontal ? eyes[i].x : eyes[i].y;
+      if (std::isfinite(e) && e >= 0 && e <= s.extent) f.eye = e;
+    }
     faces.push_back(f);
   }
   return faces;
@@ -253,8 +264,14 @@ FacePositions face_positions(const std::vector<Fit>& fits, int n, int slack) {
   }
   out.all_fit = !positions.empty();
   if (!out.all_fit) {
-    positions.resize(slack + 1);
-    std::iota(positions.begin(), positions.end(), 0);
+    // Never an edge through a face when some position keeps one whole and crosses none.
+    for (int p = 0; p <= slack; ++p) {
+      if (fits[p].cut == 0 && fits[p].inside > 0) positions.push_back(p);
+    }
+    if (positions.empty()) {
+      positions.resize(slack + 1);
+      std::iota(positions.begin(), positions.end(), 0);
+    }
     keep_best(positions, [&](int p) { return double(fits[p].inside_area); });
     keep_best(positions, [&](int p) { return -double(fits[p].cut); });
     keep_best(
@@ -265,6 +282,37 @@ FacePositions face_positions(const std::vector<Fit>& fits, int n, int slack) {
   keep_best(
       positions, [&](int p) { return -fits[p].padded_severity; }, 1e-9);
   return out;
+}
+
+/// The mean eye position of the faces kept whole at `p`, or -1 when one of them has no eyes
+/// known (or none is kept).
+double eye_line(const std::vector<FaceSpan>& faces, int p, const Slide& s) {
+  double sum = 0;
+  int n = 0;
+  for (const FaceSpan& f : faces) {
+    if (!inside(f.a, f.b, p, s.length)) continue;
+    if (f.eye < 0) return -1;
+    sum += f.eye;
+    ++n;
+  }
+  return n > 0 ? sum / n : -1;
+}
+
+/// Keeps the positions at which every kept face's eyes lie in the window's upper kEyesAtMost,
+/// when some do (a window sliding up and down only).
+void keep_eyes_high(std::vector<int>& positions, const std::vector<FaceSpan>& faces,
+                    const Slide& s) {
+  if (s.horizontal) return;
+  const auto eyes_high = [&](int p) {
+    for (const FaceSpan& f : faces) {
+      if (inside(f.a, f.b, p, s.length) && f.eye >= 0 && f.eye - p > kEyesAtMost * s.length)
+        return false;
+    }
+    return true;
+  };
+  std::vector<int> high;
+  std::copy_if(positions.begin(), positions.end(), std::back_inserter(high), eyes_high);
+  if (!high.empty()) positions = std::move(high);
 }
 
 /// Where the faces kept at `positions` want the window: centred on them (padded) across;
@@ -285,6 +333,8 @@ double face_target(const std::vector<FaceSpan>& faces, const std::vector<int>& p
   double target =
       s.horizontal ? (lo + hi) / 2.0 - s.length / 2.0 : (lo + hi) / 2.0 - s.length / 3.0;
   if (group == 0) target = thirds_position(s.horizontal, s.slack);
+  if (const double eye = eye_line(faces, probe, s); !s.horizontal && eye >= 0)
+    target = eye - s.length / 3.0;
   if (!attention.empty()) {
     const int best = most_attention(attention, positions);
     if (attention[best] > 0) target = (1 - kLean) * target + kLean * best;
@@ -316,7 +366,8 @@ void crop_on_faces(const std::vector<FaceSpan>& faces, const std::vector<double>
   std::vector<Fit> fits(s.slack + 1);
   for (int p = 0; p <= s.slack; ++p) fits[p] = evaluate(faces, p, s.length);
   const int n = static_cast<int>(faces.size());
-  const FacePositions fp = face_positions(fits, n, s.slack);
+  FacePositions fp = face_positions(fits, n, s.slack);
+  keep_eyes_high(fp.positions, faces, s);
   const int p = nearest(fp.positions, face_target(faces, fp.positions, attention, s));
   place(choice.window, s, p);
   count_faces(choice, faces, p, s.length);
@@ -361,7 +412,7 @@ CropChoice choose_crop(const CropRequest& request) {
     return choice;
   }
   const Slide s = slide_of(width, height, choice.window);
-  const std::vector<FaceSpan> faces = face_spans(request.faces, width, height, s);
+  const std::vector<FaceSpan> faces = face_spans(request.faces, request.eyes, width, height, s);
   choice.faces_total = static_cast<int>(faces.size());
 
   if (request.focus) {

@@ -19,6 +19,12 @@
 
 namespace saluran {
 
+/// Where one face's eyes are: the point midway between them, in the picture's pixels.
+struct EyePoint {
+  double x = 0;
+  double y = 0;
+};
+
 /// What to crop and what is known about its content.
 struct CropRequest {
   int width = 0;                            ///< the upright picture
@@ -27,6 +33,9 @@ struct CropRequest {
   std::vector<Rect> faces;                  ///< in the picture's pixels
   const AttentionMap* attention = nullptr;  ///< may be null; its grid covers the whole picture
   std::optional<FocusPoint> focus;  ///< manual focal point (fractions 0..1): overrides everything
+  /// Per face of `faces` (same order), where its eyes are (a detector's landmarks); ignored
+  /// when empty or not one per face.
+  std::vector<EyePoint> eyes;
 };
 
 /// The chosen window and why, for the render stage and the manifest.
@@ -42,9 +51,11 @@ struct CropChoice {
 
 /// The largest window of `request.aspect` (full width or full height of the picture, within
 /// 1 px of rounding) and where to put it. Order: a focus point (centred on it, clamped); else
-/// faces (padded for hair and chin; all kept, centred, when they fit, else the group with the
-/// largest face area kept whole and, where possible, no other face cut by an edge); else the
-/// position with the most attention (slightly biased to the centre); else the rule of thirds
+/// faces (padded for hair and chin; all kept, centred, when they fit; else, when some position
+/// keeps a face whole and crosses none with an edge, the best such position, else any; among
+/// those the group with the largest face area kept whole; with eyes known, a window sliding up
+/// and down puts them on its upper third line and keeps them in its upper 40% when it can); else
+/// the position with the most attention (slightly biased to the centre); else the rule of thirds
 /// (centred across, a third of the slack above). An invalid request (no picture, aspect <= 0)
 /// gives the whole picture and a note.
 CropChoice choose_crop(const CropRequest& request);

@@ -247,9 +247,23 @@ UprightSize upright_size(const Source& src) {
   return landscape ? UprightSize{full_long, full_short} : UprightSize{full_short, full_long};
 }
 
+/// The point between each face's eyes (its landmarks), or none when one face has no landmarks
+/// (the Haar cascades give none).
+std::vector<EyePoint> eyes_of(const std::vector<FaceBox>& faces) {
+  std::vector<EyePoint> eyes;
+  for (const FaceBox& f : faces) {
+    if (f.landmarks.size() <= kLeftEye) return {};
+    const FacePoint& r = f.landmarks[kRightEye];
+    const FacePoint& l = f.landmarks[kLeftEye];
+    eyes.push_back({(r.x + l.x) / 2, (r.y + l.y) / 2});
+  }
+  return eyes;
+}
+
 /// What fill crops are placed by: faces and the attention map, found once for every crop.
 struct CropGuides {
   std::vector<Rect> faces;
+  std::vector<EyePoint> eyes;  ///< per face, between its eyes; empty without landmarks
   std::optional<AttentionMap> attention;
   std::vector<std::string> warnings;  ///< the face detector failed: crops chosen without faces
 };
@@ -263,6 +277,7 @@ CropGuides find_crop_guides(const Picture& picture, const std::vector<OutputFile
   if (const Result<FaceDetector>& detector = face_detector_once(); detector) {
     FaceSearch found = detector->search(picture, kFaceEdge, kFastScaleStep);
     for (const FaceBox& f : found.faces) guides.faces.push_back(f.box);
+    guides.eyes = eyes_of(found.faces);
     guides.warnings = detector->notices();
     for (const std::string& w : found.warnings)
       guides.warnings.push_back(w + "; the crops were chosen without faces");
@@ -335,6 +350,7 @@ Shape shape_for(const ImageSpec& m, int variant, const Picture& picture, const C
   req.height = picture.height;
   req.aspect = static_cast<double>(m.width) / m.height;
   req.faces = guides.faces;
+  req.eyes = guides.eyes;
   req.attention = guides.attention ? &*guides.attention : nullptr;
   req.focus = opt.overrides.focus;
   shape.crop = choose_crop(req);

@@ -7,10 +7,12 @@
 #include <optional>
 
 #include "codecs/av/frame_sampler.hpp"
+#include "codecs/image/sharpness.hpp"
 #include "pipeline/ops/attention_map.hpp"
 #include "pipeline/ops/crop_path.hpp"
 #include "pipeline/ops/face_tracks.hpp"
 #include "pipeline/ops/poster_score.hpp"
+#include "pipeline/ops/reframe_target.hpp"
 #include "pipeline/ops/shot_cuts.hpp"
 
 namespace saluran {
@@ -41,69 +43,17 @@ constexpr double kPosterInterval = 0.5;
 constexpr std::size_t kChangeReach = 3;
 constexpr double kCutGuardSeconds = 0.3;
 
-std::vector<FaceSpan> to_source(const std::vector<FaceBox>& found, double scale) {
-  std::vector<FaceSpan> out;
+/// The faces found on an analysis frame, in source pixels (`scale` from the frame), each with
+/// the sharpness of its box on that frame (frame numbers are set by the shot's linking).
+std::vector<FaceSighting> to_source(const std::vector<FaceBox>& found, double scale,
+                                    const Picture& frame) {
+  std::vector<FaceSighting> out;
   for (const FaceBox& f : found) {
-    out.push_back({f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
-                   (f.box.y + f.box.height) * scale});
+    const FaceSpan box{f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
+                       (f.box.y + f.box.height) * scale};
+    out.push_back({0, box, region_sharpness(frame, f.box)});
   }
   return out;
-}
-
-/// Where the window should sit for `faces`, keeping faces[key] (the subject) in view: centred
-/// on all faces when they fit in `window` (weighted by size), else on the group of neighbours
-/// that fits, holds the subject, and has the most face area; the range is every centre that
-/// keeps that group whole.
-CropTarget face_target(const std::vector<FaceSpan>& faces, std::size_t key, double window) {
-  std::vector<std::size_t> order(faces.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return faces[a].x0 < faces[b].x0; });
-  const std::size_t subject =
-      static_cast<std::size_t>(std::find(order.begin(), order.end(), key) - order.begin());
-  const auto face = [&](std::size_t k) -> const FaceSpan& { return faces[order[k]]; };
-  std::size_t best_from = subject;
-  std::size_t best_to = subject;
-  double best_area = -1;
-  for (std::size_t from = 0; from <= subject; ++from) {
-    double left = face(from).x0;
-    double right = face(from).x1;
-    double area = 0;
-    for (std::size_t k = from; k < subject; ++k) {
-      left = std::min(left, face(k).x0);
-      right = std::max(right, face(k).x1);
-      area += face(k).area();
-    }
-    for (std::size_t to = subject; to < faces.size(); ++to) {
-      left = std::min(left, face(to).x0);
-      right = std::max(right, face(to).x1);
-      area += face(to).area();
-      if (right - left > window) break;
-      if (area > best_area) {
-        best_area = area;
-        best_from = from;
-        best_to = to;
-      }
-    }
-  }
-  double left = face(best_from).x0;
-  double right = face(best_from).x1;
-  double weighted = 0;
-  double total = 0;
-  for (std::size_t k = best_from; k <= best_to; ++k) {
-    left = std::min(left, face(k).x0);
-    right = std::max(right, face(k).x1);
-    weighted += face(k).centre_x() * face(k).area();
-    total += face(k).area();
-  }
-  if (right - left > window) {  // one face wider than the window
-    const double c = faces[key].centre_x();
-    return {c, c, c};
-  }
-  const double centre = total > 0 ? weighted / total : (left + right) / 2;
-  const double lo = right - window / 2;
-  const double hi = left + window / 2;
-  return {std::clamp(centre, lo, hi), lo, hi};
 }
 
 /// The attention centre of a small frame, as a fraction 0..1 of its width: the mean column
@@ -139,7 +89,7 @@ double measured_fps(const std::vector<double>& times) {
 /// What one decoded frame tells about where the window should go.
 struct Analysed {
   bool looked = false;  // faces were looked for on this frame
-  std::vector<FaceSpan> faces;
+  std::vector<FaceSighting> faces;
   double attention = 0;  // source pixels
 };
 
@@ -208,7 +158,7 @@ Analysed look_at(const av::SampledFrame& f, const FaceDetector& faces, FaceWarni
   const double scale = static_cast<double>(f.source_width) / f.picture.width;
   a.faces = to_source(warnings.take(faces.search(f.picture, kAnalysisEdge, kThoroughScaleStep,
                                                  kSmallestReframeFace)),
-                      scale);
+                      scale, f.picture);
   if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
   return a;
 }
@@ -219,7 +169,8 @@ PosterCandidate candidate_at(const av::SampledFrame& f, const FaceDetector& face
                              FaceWarnings& warnings) {
   PosterCandidate c = measure_candidate(f.picture, f.time_s);
   if (c.mean_luma >= 20 && c.luma_spread >= 5) {
-    const auto found = warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep));
+    const auto found =
+        warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep, kSmallestReframeFace));
     double area = 0;
     for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
     c.faces = static_cast<int>(found.size());
@@ -289,11 +240,28 @@ void size_window(ReframeTrack& track, double aspect) {
   }
 }
 
+/// The shot's face tracks, the one a viewer would look at first (choose_subject: largest,
+/// sharpest, most central, longest seen) and then by falling score.
+std::vector<FaceTrack> tracks_by_subject(std::vector<FaceTrack> tracks, double frame_width,
+                                         std::size_t looked) {
+  std::vector<SubjectTraits> traits;
+  for (const FaceTrack& t : tracks) traits.push_back(track_traits(t, frame_width, looked));
+  const std::vector<double> scores = subject_scores(traits);
+  std::vector<std::size_t> order(tracks.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::vector<FaceTrack> out;
+  for (std::size_t i : order) out.push_back(std::move(tracks[i]));
+  return out;
+}
+
 /// Wanted positions for the frames [begin, end) of one shot: its faces are linked into tracks
 /// (a face missed on a few frames is still there; a hand or pattern that looks like a face once
-/// is not), the track seen most and nearest (largest) is the subject, and each frame's target
-/// keeps it and the neighbours that fit beside it. A shot without faces gets one calm position
-/// on what draws the eye. Counts the frames with faces in `track`; true when the shot has faces.
+/// is not), the track a viewer would look at leads, and each frame's target (reframe_target)
+/// keeps the leading face present and the neighbours that fit beside it, crossing no other face
+/// when it can. A shot without faces gets one calm position on what draws the eye. Counts the
+/// frames with faces in `track`; true when the shot has faces.
 bool target_shot(const std::vector<Analysed>& analysed, std::size_t begin, std::size_t end,
                  FaceTrackOptions linking, ReframeTrack& track,
                  std::vector<std::optional<CropTarget>>& targets) {
@@ -307,20 +275,21 @@ bool target_shot(const std::vector<Analysed>& analysed, std::size_t begin, std::
       attention.push_back(analysed[i].attention);
     else
       ++track.frames_with_faces;
-    for (const FaceSpan& f : analysed[i].faces) seen.push_back({i, f});
+    for (const FaceSighting& f : analysed[i].faces) seen.push_back({i, f.box, f.sharpness});
   }
   // A short shot has too few looks to ask for a face twice.
   linking.min_sightings = looked >= kMinLooksForTwoSightings ? 2 : 1;
-  const std::vector<FaceTrack> tracks = link_face_tracks(std::move(seen), linking);
+  const std::vector<FaceTrack> tracks =
+      tracks_by_subject(link_face_tracks(std::move(seen), linking), track.frame_width, looked);
   bool on_faces = false;
   std::vector<FaceSpan> present;
   for (std::size_t i = begin; i < end; ++i) {
     present.clear();
-    for (const FaceTrack& t : tracks) {  // heaviest first: present[0] is the subject
+    for (const FaceTrack& t : tracks) {  // the leading face first: present[0] leads here
       if (auto box = face_at(t, i, linking)) present.push_back(*box);
     }
     if (present.empty()) continue;
-    targets[i] = face_target(present, 0, track.window_width);
+    targets[i] = reframe_target(present, 0, track.window_width, track.frame_width);
     on_faces = true;
   }
   if (!on_faces && !attention.empty()) targets[begin] = CropTarget{median(attention)};

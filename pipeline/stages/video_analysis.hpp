@@ -56,13 +56,15 @@ struct ReframeTrack {
 std::string reframe_summary(const ReframeTrack& track, double scale);
 
 /// One decode (analyse_video) at analysis size (long edge 480): per-frame signatures give the
-/// shots; faces are looked for 10 times a second (every 3rd frame at 30 fps) and linked into tracks
-/// per shot (link_face_tracks: a face missed for up to 2 s is still there, one seen only once is
-/// not), and in a shot without faces the window follows the shot's attention centre (edges, skin,
-/// saturation). The subject is the track seen most and nearest (largest); each frame's target keeps
-/// the faces present when they fit the window, else the group beside the subject that fits with the
-/// most face area, and never moves so far in the dead zone that the group is cut. plan_crop_path
-/// makes the path. `aspect` is the target width/height (9/16 or 4/5); the window is full height.
+/// shots; faces are looked for 10 times a second (every 3rd frame at 30 fps) and linked into
+/// tracks per shot (link_face_tracks: a face missed for up to 2 s is still there, one seen only
+/// once is not), and in a shot without faces the window follows the shot's attention centre
+/// (edges, skin, saturation). The track that leads is chosen by choose_subject (largest,
+/// sharpest, most central, longest seen); each frame's target (reframe_target) keeps the faces
+/// present when they fit the window, else the group beside the leading face that fits, crossing
+/// no other face when it can, and never moves so far in the dead zone that the group is cut.
+/// plan_crop_path makes the path. `aspect` is the target width/height (9/16 or 4/5); the window
+/// is full height.
 /// Errors name the file.
 Result<ReframeTrack> analyse_reframe(const std::string& path, double aspect,
                                      const FaceDetector& faces, const AnalysisHooks& hooks = {});

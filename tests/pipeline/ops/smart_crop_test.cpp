@@ -174,6 +174,40 @@ TEST(SmartCrop, FaceInATallPictureSitsInTheUpperPartOfTheWindow) {
   EXPECT_LE(c.window.y, face.y - 0.15 * face.height);
 }
 
+TEST(SmartCrop, EyesSitOnTheUpperThirdLineOfATallWindow) {
+  // 970x2204 to 4:5: a 970x1212 window slides down. The eyes (a detector's landmarks) go on
+  // its upper third line.
+  CropRequest r = request(970, 2204, 4.0 / 5.0, {{380, 1300, 200, 240}});
+  r.eyes = {{480, 1390}};
+  const CropChoice c = choose_crop(r);
+  EXPECT_TRUE(contains(c.window, r.faces[0]));
+  EXPECT_NEAR(1390 - c.window.y, c.window.height / 3.0, 1.0);
+}
+
+TEST(SmartCrop, EyesStayInTheUpperPartWhenContentPullsTheWindowUp) {
+  // 500x3000 to 4:5: a 500x625 window slides down. Content above the face leans the window up
+  // (the face lower in it); with the eyes known it leans only as far as keeps them in the
+  // window's upper 40%.
+  CropRequest r = request(500, 3000, 4.0 / 5.0, {{200, 1000, 100, 120}});
+  AttentionMap m = map_with_hot_cell(10, 60, 5, 12, 0.01f);
+  r.attention = &m;
+  const int without_eyes = choose_crop(r).window.y;
+  r.eyes = {{250, 1045}};
+  const CropChoice c = choose_crop(r);
+  EXPECT_TRUE(contains(c.window, r.faces[0]));
+  EXPECT_LE(1045 - c.window.y, 0.4 * c.window.height);
+  EXPECT_GT(1045 - without_eyes, 0.4 * c.window.height) << "without eyes the lean went further";
+}
+
+TEST(SmartCrop, EyesThatDoNotMatchTheFacesAreIgnored) {
+  CropRequest r = request(970, 2204, 4.0 / 5.0, {{380, 1300, 200, 240}});
+  const Rect plain = choose_crop(r).window;
+  r.eyes = {{480, 1390}, {10, 10}};  // two points for one face
+  EXPECT_EQ(choose_crop(r).window, plain);
+  r.eyes = {{480, -50}};  // outside the picture
+  EXPECT_EQ(choose_crop(r).window, plain);
+}
+
 TEST(SmartCrop, FacesAtBothEdgesThatFitAreAllKept) {
   const std::vector<Rect> faces{{100, 500, 200, 200}, {1500, 400, 200, 200}};
   const CropChoice c = choose_crop(request(4000, 3000, 9.0 / 16.0, faces));
@@ -226,6 +260,20 @@ TEST(SmartCrop, TheWindowMovesOffCentreRatherThanCutAFace) {
   for (const Rect& f : faces) EXPECT_FALSE(cuts(c.window, f)) << f.x;
   EXPECT_EQ(c.faces_cut_through, 0);
   EXPECT_EQ(c.faces_kept, 4);
+}
+
+TEST(SmartCrop, ASmallerGroupThatCutsNoFaceBeatsALargerOneThatMust) {
+  // 500x375 to 9:16 (211 px wide). The only window keeping the two large faces (0..90,
+  // 100..190) has its edge through the small face at 195..225; keeping 195..225 and 300..340
+  // crosses nothing: the window keeps less face area rather than cut a face.
+  const std::vector<Rect> faces{
+      {0, 100, 90, 90}, {100, 100, 90, 90}, {195, 100, 30, 30}, {300, 100, 40, 40}};
+  const CropChoice c = choose_crop(request(500, 375, 9.0 / 16.0, faces));  // 211 wide
+  for (const Rect& f : faces) EXPECT_FALSE(cuts(c.window, f)) << f.x << " in " << c.note;
+  EXPECT_EQ(c.faces_cut_through, 0);
+  EXPECT_EQ(c.faces_kept, 2);
+  EXPECT_TRUE(contains(c.window, faces[2]));
+  EXPECT_TRUE(contains(c.window, faces[3]));
 }
 
 TEST(SmartCrop, AnUnavoidableCutIsReported) {
@@ -282,11 +330,13 @@ TEST(SmartCrop, RandomFaceSetsFollowTheRules) {
     expect_valid_window(r, c);
     EXPECT_EQ(c.faces_total, n);
 
-    // Every position of the window (it slides along one axis).
+    // Every position of the window (it slides along one axis): the most face area kept whole
+    // at a position that cuts no face (and keeps one), or at any position when none does.
     const bool across = c.window.width < w;
     const int slack = across ? w - c.window.width : h - c.window.height;
     std::int64_t best_area = 0;
-    bool clean_possible = false;  // some position keeps the best area with no face cut
+    std::int64_t best_clean_area = 0;
+    bool clean_possible = false;  // some position keeps a face whole and cuts none
     for (int p = 0; p <= slack; ++p) {
       Rect win = c.window;
       (across ? win.x : win.y) = p;
@@ -296,12 +346,13 @@ TEST(SmartCrop, RandomFaceSetsFollowTheRules) {
         if (contains(win, f)) area += std::int64_t(f.width) * f.height;
         if (cuts(win, f)) ++cut;
       }
-      if (area > best_area) {
-        best_area = area;
-        clean_possible = false;
+      best_area = std::max(best_area, area);
+      if (cut == 0 && area > 0) {
+        clean_possible = true;
+        best_clean_area = std::max(best_clean_area, area);
       }
-      if (area == best_area && cut == 0) clean_possible = true;
     }
+    if (clean_possible) best_area = best_clean_area;
     std::int64_t kept_area = 0;
     int kept = 0, cut = 0;
     for (const Rect& f : faces) {

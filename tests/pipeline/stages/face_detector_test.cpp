@@ -648,7 +648,7 @@ TEST(FaceDetector, DISABLED_Timing) {
       time_ms([&] { n = attention_map(shrink_for_attention(big)).values.size(); }, 5);
   std::printf("[ timing   ] 24 MP shrink + attention map: %.1f ms\n", t_attention);
   const AttentionMap map = attention_map(shrink_for_attention(big));
-  CropRequest request{6000, 4000, 9.0 / 16.0, face_rects(detector().detect(big)), &map, {}};
+  CropRequest request{6000, 4000, 9.0 / 16.0, face_rects(detector().detect(big)), &map, {}, {}};
   const double t_crop = time_ms([&] { n = choose_crop(request).window.x; }, 20);
   std::printf("[ timing   ] choose_crop 24 MP to 9:16: %.3f ms\n", t_crop);
 
