@@ -198,8 +198,8 @@ class OwnCluster {
  private:
   test::CommandResult script(const std::string& what) {
     return run_command("SALURAN_SERVERS_OWNER_PID=" + std::to_string(::getpid()) + " bash " +
-                       shell_quote(std::string(SALURAN_SOURCE_DIR) + "/tests/servers/slurm") + " " +
-                       what + " " + shell_quote(state_.path().string()) + " 2>&1");
+                       shell_quote(test::source_dir() + "/tests/servers/slurm") + " " + what + " " +
+                       shell_quote(state_.path().string()) + " 2>&1");
   }
   test::TempDir state_;
 };

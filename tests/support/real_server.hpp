@@ -19,7 +19,7 @@ namespace saluran::test {
 class RealServer {
  public:
   explicit RealServer(const std::string& name) : name_(name), state_("saluran-" + name) {
-    script_ = std::string(SALURAN_SOURCE_DIR) + "/tests/servers/" + name;
+    script_ = source_dir() + "/tests/servers/" + name;
     const auto start = std::chrono::steady_clock::now();
     // The script's watchdog stops the server should this process die without tearing down.
     const CommandResult r =

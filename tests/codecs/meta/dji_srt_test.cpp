@@ -11,11 +11,13 @@
 #include <string_view>
 #include <utility>
 
+#include "tests/support/paths.hpp"
+
 namespace saluran {
 namespace {
 
-const std::string kDroneDir = std::string(SALURAN_SOURCE_DIR) + "/../shared/corpus/drone/";
-const std::string kBrokenDir = std::string(SALURAN_SOURCE_DIR) + "/../shared/corpus/broken/";
+const std::string kDroneDir = test::source_dir() + "/../shared/corpus/drone/";
+const std::string kBrokenDir = test::source_dir() + "/../shared/corpus/broken/";
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

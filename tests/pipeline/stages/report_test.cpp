@@ -15,6 +15,7 @@
 #include <string>
 
 #include "pipeline/stages/report_parts.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/report_record.hpp"
 #include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -243,7 +244,7 @@ TEST(Report, StoryFilterAndRunSelection) {
   ASSERT_TRUE(pasar.ok());
   EXPECT_EQ(pasar->run, "newer");
   // A story.toml names its story by its slug.
-  req.what = std::string(SALURAN_SOURCE_DIR) + "/samples/story.toml";
+  req.what = test::source_dir() + "/samples/story.toml";
   Result<ReportResult> by_file = make_report(req);
   ASSERT_TRUE(by_file.ok()) << by_file.error().to_string();
   EXPECT_EQ(by_file->story, kSampleSlug);
