@@ -18,8 +18,8 @@ inline std::string corpus(const std::string& rel) { return corpus_dir() + "/" + 
 inline std::string samples_dir() { return source_dir() + "/samples/generated"; }
 /// A generated sample.
 inline std::string sample(const std::string& rel) { return samples_dir() + "/" + rel; }
-/// The saluran executable built with the tests.
-inline std::string cli_path() { return SALURAN_CLI_PATH; }
+/// The saluran executable built with the tests (not inlined, as source_dir()).
+[[gnu::noinline]] inline std::string cli_path() { return SALURAN_CLI_PATH; }
 
 }  // namespace saluran::test
 
