@@ -13,5 +13,10 @@ if(SALURAN_PCH)
   target_precompile_headers(saluran PRIVATE ${SALURAN_PCH_HEADERS} <CLI/CLI.hpp>)
   if(SALURAN_BUILD_TESTS)
     target_precompile_headers(saluran_tests PRIVATE ${SALURAN_PCH_HEADERS} <gtest/gtest.h>)
+    # With the headers precompiled GCC 12 inlines std::string differently and warns wrongly
+    # (-Warray-bounds / -Wstringop-overflow "forming offset ... out of the bounds" inside
+    # char_traits.h) on test files that compile cleanly without them; the library and the CLI
+    # keep the warnings, and so do the tests in every build without precompiled headers.
+    target_compile_options(saluran_tests PRIVATE -Wno-array-bounds -Wno-stringop-overflow)
   endif()
 endif()
