@@ -123,6 +123,8 @@ IngestOptions ingest_options(BatchWork& work, const std::string& folder) {
   o.library = work.req.library;
   o.operator_name = work.req.operator_name;
   o.jobs = std::clamp(work.jobs + 1, 1, 3);
+  // Shards of one batch share the library: one waits while another ingests its own folder.
+  o.wait_for_library_s = work.sharded() ? 3600 : 0;
   o.on_event = [&work, folder](const IngestEvent& e) {
     if (e.type != IngestEvent::Type::kFileDone) return;
     BatchEvent b;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -76,12 +77,18 @@ class LibraryLock {
   ~LibraryLock() {
     if (fd_ >= 0) ::close(fd_);
   }
-  Status acquire(const std::string& path) {
+  /// Takes the lock, waiting up to `wait_s` seconds while another process holds it.
+  Status acquire(const std::string& path, double wait_s) {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) return errno_error(errno, "open lock file", path);
-    if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      return make_error(ErrorCode::kIo,
-                        "another ingest is writing to this library; wait for it to finish", path);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<long long>(wait_s * 1000));
+    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return make_error(ErrorCode::kIo,
+                          "another ingest is writing to this library; wait for it to finish", path);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return Ok{};
   }
@@ -691,7 +698,8 @@ Result<IngestReport> ingest(const std::vector<std::string>& sources, const Inges
   fs::create_directories(tmp_dir, ec);
   if (ec) return errno_error(ec.value(), "create the library folder", tmp_dir);
   LibraryLock lock;
-  if (Status st = lock.acquire(meta_dir + "/lock"); !st) return st.error();
+  if (Status st = lock.acquire(meta_dir + "/lock", options.wait_for_library_s); !st)
+    return st.error();
   // Leftovers of a killed run: partial copies that were never placed.
   for (const auto& e : fs::directory_iterator(tmp_dir, ec)) fs::remove(e.path(), ec);
   Result<Catalog> catalog = Catalog::open(catalog_path(opts.library));

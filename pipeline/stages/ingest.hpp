@@ -54,6 +54,9 @@ struct IngestOptions {
   int jobs = 3;
   /// Called from one thread at a time (the ingesting thread or a worker); keep it cheap.
   std::function<void(const IngestEvent&)> on_event;
+  /// Seconds to wait while another process ingests into the same library (batch shards sharing
+  /// one library); 0: fail at once with "another ingest is writing to this library".
+  double wait_for_library_s = 0;
 };
 
 /// What a run did.

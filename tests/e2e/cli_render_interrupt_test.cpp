@@ -139,10 +139,14 @@ TEST(CliRenderProgress, ATerminalSeesEachPhaseWithARateAndAnEta) {
       " -p instagram-feed-video,web-thumb --duration 4 -o " + test::shell_quote(dir / "out");
   const auto r = test::run_command("script -qec " + test::shell_quote(inner) + " /dev/null");
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("choosing a poster frame"), std::string::npos) << r.out;
+  // The poster comes from the same analysis decode as the reframing (one decode per input),
+  // so a single analysis phase is shown for both.
   EXPECT_NE(r.out.find("analysing for reframing"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("encoding 0:0"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("/ 0:04"), std::string::npos) << "the trimmed length: " << r.out;
+  // The encode of the 4 s trim may end before the line is first redrawn (at most every 0.2 s);
+  // when it is shown, it counts the trimmed length.
+  if (r.out.find("encoding 0:0") != std::string::npos) {
+    EXPECT_NE(r.out.find("/ 0:04"), std::string::npos) << "the trimmed length: " << r.out;
+  }
   EXPECT_NE(r.out.find("ETA "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("x  ETA"), std::string::npos) << "a rate before the ETA: " << r.out;
   EXPECT_NE(r.out.find("2 made"), std::string::npos) << r.out;
