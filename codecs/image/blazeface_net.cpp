@@ -83,22 +83,26 @@ struct BlazeFaceNet::Impl {
 };
 
 Result<BlazeFaceNet> BlazeFaceNet::open(const std::string& path, const std::string& sha256_hex) {
-  auto sum = file_sha256(path);
-  if (!sum) {
-    return make_error(sum.error().code,
+  // Read once: the sum is taken of the very bytes the network is loaded from.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::kNotFound,
                       fmt::format("BlazeFace model file missing or unreadable; {}", kInstallHint),
                       path, "open");
   }
-  if (*sum != sha256_hex) {
+  auto impl = std::make_shared<Impl>();
+  impl->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(ErrorCode::kIo, "could not be read", path, "open");
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(impl->bytes.data()),
+                     impl->bytes.size());
+  if (const std::string sum = hex(digest, sizeof digest); sum != sha256_hex) {
     return make_error(ErrorCode::kCorrupt,
                       fmt::format("BlazeFace model file does not match its SHA-256 sum ({} "
                                   "instead of {}); {}",
-                                  *sum, sha256_hex, kInstallHint),
+                                  sum, sha256_hex, kInstallHint),
                       path, "open");
   }
-  auto impl = std::make_shared<Impl>();
-  std::ifstream in(path, std::ios::binary);
-  impl->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   impl->size = path.find("128x128") != std::string::npos ? 128 : 256;
   try {
     impl->idle.push_back(load_net(impl->bytes));
