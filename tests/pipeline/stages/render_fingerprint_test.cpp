@@ -9,19 +9,14 @@
 #include <fstream>
 
 #include "pipeline/presets/preset_catalog.hpp"
+#include "tests/support/builtin_preset.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran {
 namespace {
 namespace fs = std::filesystem;
 
-Preset builtin(const char* name) {
-  auto catalog = PresetCatalog::load("/nonexistent-user-presets");
-  EXPECT_TRUE(catalog.ok());
-  auto p = catalog->get(name);
-  EXPECT_TRUE(p.ok()) << name;
-  return p ? *p : Preset{};
-}
+using test::builtin;
 
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);

@@ -18,6 +18,7 @@
 #include "codecs/image/picture_ops.hpp"
 #include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/render.hpp"
+#include "tests/support/builtin_preset.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace saluran {
@@ -45,13 +46,7 @@ std::string make_photo(const test::TempDir& dir, const std::string& name, int wi
   return path;
 }
 
-Preset builtin(const char* name) {
-  auto catalog = PresetCatalog::load("/nonexistent-user-presets");
-  EXPECT_TRUE(catalog.ok());
-  auto p = catalog->get(name);
-  EXPECT_TRUE(p.ok()) << name;
-  return p ? *p : Preset{};
-}
+using test::builtin;
 
 // A user preset file's text, parsed: `[image]` lines after a JPEG picture preset's head.
 Preset user_preset(const std::string& name, const std::string& image_lines) {
