@@ -119,20 +119,23 @@ Result<Json> photo_faces(const std::string& file, const FaceDetector& detector, 
               {"warnings", found.warnings}};
 }
 
-/// Shot starts in seconds, from frame indexes.
+/// Shot starts in seconds of the file's clock (as ffmpeg's -ss counts), from frame indexes.
 Json shot_times(const ReframeTrack& track) {
   Json times = Json::array();
   for (std::size_t s : track.shot_starts)
-    times.push_back(track.fps > 0 ? std::round(s / track.fps * 100) / 100 : 0.0);
+    times.push_back(track.fps > 0 ? std::round((track.start_s + s / track.fps) * 100) / 100
+                                  : track.start_s);
   return times;
 }
 
-/// The window's left edge at each whole second, in the upright source's pixels.
+/// The window's left edge at each whole second of the file's clock (the first frame's before
+/// it starts), in the upright source's pixels.
 Json left_by_second(const ReframeTrack& track) {
   Json lefts = Json::array();
   if (track.fps <= 0) return lefts;
   for (double t = 0;; t += 1) {
-    const auto frame = static_cast<std::size_t>(std::lround(t * track.fps));
+    const auto frame =
+        static_cast<std::size_t>(std::max(0L, std::lround((t - track.start_s) * track.fps)));
     if (frame >= track.left.size()) break;
     lefts.push_back(track.left[frame]);
   }

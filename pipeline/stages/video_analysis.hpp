@@ -40,6 +40,7 @@ struct ReframeTrack {
   int window_width = 0;   ///< the window (full height, or full width for a source narrower than
   int window_height = 0;  ///< the target aspect)
   double fps = 0;         ///< measured from the decoded frames' times
+  double start_s = 0;     ///< the time of the first decoded frame (frame 0), in the file's clock
   std::vector<int> left;  ///< per decoded frame, in the upright source's pixels
   std::vector<std::size_t> shot_starts;  ///< first frame of each shot (0 first)
   int frames_with_faces = 0;             ///< analysed frames in which a face was found
