@@ -31,6 +31,11 @@ struct FaceBox {
 /// What one search found, and what kept it from looking.
 struct FaceSearch {
   std::vector<FaceBox> faces;  ///< best score first
+  /// BlazeFace's unsure detections (score from kWeakFaceScore up to the kept faces' threshold)
+  /// that overlap no kept face, best first: too unsure to stand alone (a hand, a pattern), good
+  /// enough to follow a face already seen through a turn or out of the frame (video tracking).
+  /// Empty from the cascades.
+  std::vector<FaceBox> weak;
   /// Plain words on why faces may be missing: the picture was malformed or the detector failed
   /// (OpenCV ran out of memory, a model could not be loaded for another thread). Empty when
   /// the whole picture was searched, with or without faces.

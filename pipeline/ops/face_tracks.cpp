@@ -33,6 +33,7 @@ std::vector<FaceTrack> link_face_tracks(std::vector<FaceSighting> sightings,
   std::stable_sort(sightings.begin(), sightings.end(),
                    [](const FaceSighting& a, const FaceSighting& b) { return a.frame < b.frame; });
   std::vector<FaceTrack> tracks;
+  std::vector<std::size_t> last_sure;  // per track, the frame of its last sure sighting
   std::size_t i = 0;
   while (i < sightings.size()) {
     std::size_t j = i;
@@ -49,11 +50,16 @@ std::vector<FaceTrack> link_face_tracks(std::vector<FaceSighting> sightings,
       const FaceSighting& last = tracks[t].sightings.back();
       if (last.frame >= frame || frame - last.frame > options.max_gap) continue;
       for (std::size_t s = i; s < j; ++s) {
+        if (sightings[s].weak && frame - last_sure[t] > options.max_gap) continue;
         if (auto cost = link_cost(last.box, sightings[s].box, options))
           links.push_back({*cost, t, s});
       }
     }
-    std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) {
+    // Sure sightings take their tracks first, then the weak ones the tracks left.
+    std::sort(links.begin(), links.end(), [&](const Link& a, const Link& b) {
+      const bool weak_a = sightings[a.sighting].weak;
+      const bool weak_b = sightings[b.sighting].weak;
+      if (weak_a != weak_b) return weak_b;
       if (a.cost != b.cost) return a.cost < b.cost;
       if (a.track != b.track) return a.track < b.track;
       return a.sighting < b.sighting;
@@ -65,21 +71,27 @@ std::vector<FaceTrack> link_face_tracks(std::vector<FaceSighting> sightings,
       track_taken[l.track] = true;
       sighting_taken[l.sighting - i] = true;
       tracks[l.track].sightings.push_back(sightings[l.sighting]);
+      if (!sightings[l.sighting].weak) last_sure[l.track] = frame;
     }
     for (std::size_t s = i; s < j; ++s) {
-      if (!sighting_taken[s - i]) tracks.push_back(FaceTrack{{sightings[s]}, 0});
+      if (sighting_taken[s - i] || sightings[s].weak) continue;
+      tracks.push_back(FaceTrack{{sightings[s]}, 0});
+      last_sure.push_back(frame);
     }
     i = j;
   }
   std::vector<FaceTrack> kept;
   for (FaceTrack& t : tracks) {
-    if (t.sightings.size() < std::max<std::size_t>(1, options.min_sightings)) continue;
     std::vector<double> widths;
-    for (const FaceSighting& s : t.sightings) widths.push_back(s.box.width());
+    for (const FaceSighting& s : t.sightings) {
+      if (s.weak) continue;
+      widths.push_back(s.box.width());
+      t.weight += s.box.area() * s.box.width();
+    }
+    if (widths.size() < std::max<std::size_t>(1, options.min_sightings)) continue;
     const auto mid = widths.begin() + static_cast<std::ptrdiff_t>(widths.size() / 2);
     std::nth_element(widths.begin(), mid, widths.end());
     t.size = *mid;
-    for (const FaceSighting& s : t.sightings) t.weight += s.box.area() * s.box.width();
     kept.push_back(std::move(t));
   }
   std::stable_sort(kept.begin(), kept.end(),

@@ -28,6 +28,7 @@ struct FaceSighting {
   std::size_t frame = 0;
   FaceSpan box;
   double sharpness = 0;  ///< region_sharpness of its box on the analysis frame (0: not measured)
+  bool weak = false;     ///< an unsure detection: it continues a track, never starts one
 };
 
 /// How detections are linked and how long a track is believed between and around them.
@@ -52,8 +53,12 @@ struct FaceTrack {
 
 /// Links `sightings` (any order; several per frame) into tracks: each sighting joins the track
 /// whose last sighting is at most `max_gap` frames earlier, within `max_shift` face widths and
-/// `max_growth` in size, nearest first; one sighting per track and frame. Tracks with fewer than
-/// `min_sightings` sightings are dropped. Result: the heaviest track first.
+/// `max_growth` in size, nearest first; one sighting per track and frame. Sure sightings are
+/// linked first; a weak one only joins a track whose last sure sighting is at most `max_gap`
+/// frames earlier, and is dropped otherwise (ByteTrack's second association: a face turning
+/// away or leaving the frame is followed while the detector grows unsure of it). Tracks with
+/// fewer than `min_sightings` sure sightings are dropped; size and weight count the sure ones.
+/// Result: the heaviest track first.
 std::vector<FaceTrack> link_face_tracks(std::vector<FaceSighting> sightings,
                                         const FaceTrackOptions& options = {});
 

@@ -21,9 +21,6 @@ namespace fs = std::filesystem;
 namespace saluran {
 namespace {
 
-// A face is kept at this confidence: on the labelled group photos every face scores 0.78 or
-// more and every hand, leaf or fabric taken for a face 0.65 or less (MediaPipe uses 0.5).
-constexpr double kMinScore = 0.7;
 // Detections of one face overlap at least this much (MediaPipe's blending threshold).
 constexpr double kBlendIou = 0.3;
 // The smallest face, in input pixels, the full-range model finds reliably; smaller ones are
@@ -104,20 +101,35 @@ FaceSearch FaceDetector::Impl::blazeface(const Picture& picture, double scale_st
     found.warnings.push_back(raw.error().message);
     return found;
   }
-  std::vector<FaceDetection> all;
-  for (std::size_t i = 0; i < passes.size(); ++i) {
-    std::vector<FaceDetection> unit;
-    for (int layer = 0; layer < 2; ++layer) {
-      auto d = decode_blazeface((*raw)[i].scores[layer], (*raw)[i].boxes[layer],
-                                kBlazeLayers[layer], size, kMinScore);
-      unit.insert(unit.end(), d.begin(), d.end());
+  // The faces at `min_score`, each pass's detections blended, then all passes' (decoding is
+  // cheap: the sure faces and the unsure ones are decoded apart, so that unsure detections
+  // never move a sure face's box).
+  const auto faces_at = [&](double min_score) {
+    std::vector<FaceDetection> all;
+    for (std::size_t i = 0; i < passes.size(); ++i) {
+      std::vector<FaceDetection> unit;
+      for (int layer = 0; layer < 2; ++layer) {
+        auto d = decode_blazeface((*raw)[i].scores[layer], (*raw)[i].boxes[layer],
+                                  kBlazeLayers[layer], size, min_score);
+        unit.insert(unit.end(), d.begin(), d.end());
+      }
+      std::vector<FaceDetection> faces = to_picture(blend_overlapping(unit, kBlendIou), passes[i]);
+      keep_whole_faces(faces, passes[i], picture.width, picture.height);
+      all.insert(all.end(), faces.begin(), faces.end());
     }
-    std::vector<FaceDetection> faces = to_picture(blend_overlapping(unit, kBlendIou), passes[i]);
-    keep_whole_faces(faces, passes[i], picture.width, picture.height);
-    all.insert(all.end(), faces.begin(), faces.end());
-  }
-  for (const FaceDetection& d : blend_overlapping(std::move(all), kBlendIou)) {
+    return blend_overlapping(std::move(all), kBlendIou);
+  };
+  const std::vector<FaceDetection> sure = faces_at(kFaceScore);
+  for (const FaceDetection& d : sure) {
     if (auto f = to_face_box(d, picture.width, picture.height)) found.faces.push_back(*f);
+  }
+  for (const FaceDetection& d : faces_at(kWeakFaceScore)) {
+    if (d.score >= kFaceScore) continue;
+    const bool on_sure = std::any_of(sure.begin(), sure.end(), [&](const FaceDetection& s) {
+      return box_iou(s, d) > kBlendIou;
+    });
+    if (on_sure) continue;
+    if (auto f = to_face_box(d, picture.width, picture.height)) found.weak.push_back(*f);
   }
   return found;
 }

@@ -31,6 +31,13 @@ inline constexpr double kFastScaleStep = 1.2;
 /// Smallest face detect() looks for by default, as a share of the picture's short edge.
 inline constexpr double kSmallestFace = 1.0 / 40;
 
+/// BlazeFace's confidence for a face on its own, and for an unsure detection (FaceSearch::weak)
+/// that may only continue a face already seen: on the labelled photos every face scores 0.78 or
+/// more and every hand, leaf or fabric taken for a face 0.65 or less; a close-up turning to
+/// profile falls from 0.7 to about 0.45 before BlazeFace loses it.
+inline constexpr double kFaceScore = 0.7;
+inline constexpr double kWeakFaceScore = 0.45;
+
 /// BlazeFace's full-range model (256x256 input) as scripts/install-deps fetches it, and its
 /// SHA-256 (also in models/blazeface.sha256, which install-deps checks).
 inline constexpr const char* kBlazeFaceModelFile = "face_detection_back_256x256_barracuda.onnx";

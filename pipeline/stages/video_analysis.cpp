@@ -45,13 +45,15 @@ constexpr double kCutGuardSeconds = 0.3;
 
 /// The faces found on an analysis frame, in source pixels (`scale` from the frame), each with
 /// the sharpness of its box on that frame (frame numbers are set by the shot's linking).
-std::vector<FaceSighting> to_source(const std::vector<FaceBox>& found, double scale,
-                                    const Picture& frame) {
+/// Unsure detections (FaceSearch::weak) come marked weak, after the sure ones.
+std::vector<FaceSighting> to_source(const FaceSearch& found, double scale, const Picture& frame) {
   std::vector<FaceSighting> out;
-  for (const FaceBox& f : found) {
-    const FaceSpan box{f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
-                       (f.box.y + f.box.height) * scale};
-    out.push_back({0, box, region_sharpness(frame, f.box)});
+  for (const auto* list : {&found.faces, &found.weak}) {
+    for (const FaceBox& f : *list) {
+      const FaceSpan box{f.box.x * scale, (f.box.x + f.box.width) * scale, f.box.y * scale,
+                         (f.box.y + f.box.height) * scale};
+      out.push_back({0, box, region_sharpness(frame, f.box), list == &found.weak});
+    }
   }
   return out;
 }
@@ -88,9 +90,9 @@ double measured_fps(const std::vector<double>& times) {
 
 /// What one decoded frame tells about where the window should go.
 struct Analysed {
-  bool looked = false;  // faces were looked for on this frame
-  std::vector<FaceSighting> faces;
-  double attention = 0;  // source pixels
+  bool looked = false;              // faces were looked for on this frame
+  std::vector<FaceSighting> faces;  // the sure ones first, then the unsure (weak)
+  double attention = 0;             // source pixels
 };
 
 /// Face detection failures over the frames of one analysis, summed up in one line: a frame the
@@ -100,10 +102,10 @@ struct FaceWarnings {
   int failed = 0;
   std::string first;
 
-  std::vector<FaceBox> take(FaceSearch found) {
+  FaceSearch take(FaceSearch found) {
     ++looked;
     if (!found.warnings.empty() && failed++ == 0) first = found.warnings.front();
-    return std::move(found.faces);
+    return found;
   }
   std::vector<std::string> summary() const {
     if (failed == 0) return {};
@@ -159,7 +161,8 @@ Analysed look_at(const av::SampledFrame& f, const FaceDetector& faces, FaceWarni
   a.faces = to_source(warnings.take(faces.search(f.picture, kAnalysisEdge, kThoroughScaleStep,
                                                  kSmallestReframeFace)),
                       scale, f.picture);
-  if (a.faces.empty()) a.attention = attention_centre(f.picture) * f.source_width;
+  if (a.faces.empty() || a.faces.front().weak)
+    a.attention = attention_centre(f.picture) * f.source_width;
   return a;
 }
 
@@ -170,7 +173,8 @@ PosterCandidate candidate_at(const av::SampledFrame& f, const FaceDetector& face
   PosterCandidate c = measure_candidate(f.picture, f.time_s);
   if (c.mean_luma >= 20 && c.luma_spread >= 5) {
     const auto found =
-        warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep, kSmallestReframeFace));
+        warnings.take(faces.search(f.picture, kAnalysisEdge, kFastScaleStep, kSmallestReframeFace))
+            .faces;
     double area = 0;
     for (const FaceBox& b : found) area += static_cast<double>(b.box.width) * b.box.height;
     c.faces = static_cast<int>(found.size());
@@ -271,11 +275,11 @@ bool target_shot(const std::vector<Analysed>& analysed, std::size_t begin, std::
   for (std::size_t i = begin; i < end; ++i) {
     if (!analysed[i].looked) continue;
     ++looked;
-    if (analysed[i].faces.empty())
+    if (analysed[i].faces.empty() || analysed[i].faces.front().weak)
       attention.push_back(analysed[i].attention);
     else
       ++track.frames_with_faces;
-    for (const FaceSighting& f : analysed[i].faces) seen.push_back({i, f.box, f.sharpness});
+    for (const FaceSighting& f : analysed[i].faces) seen.push_back({i, f.box, f.sharpness, f.weak});
   }
   // A short shot has too few looks to ask for a face twice.
   linking.min_sightings = looked >= kMinLooksForTwoSightings ? 2 : 1;
@@ -345,6 +349,7 @@ Result<ReframeTrack> reframe_from(const VideoAnalysis& analysis, double aspect) 
   track.frame_width = samples->source_width;
   track.frame_height = samples->source_height;
   track.fps = measured_fps(samples->times);
+  track.start_s = samples->times.empty() ? 0.0 : samples->times.front();
   track.shot_starts = find_shot_starts(samples->signatures);
   size_window(track, aspect);
   track.max_step = crop_path_max_step(track.frame_width);

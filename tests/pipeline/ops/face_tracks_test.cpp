@@ -108,5 +108,46 @@ TEST(FaceTracks, FaceAtInterpolatesBetweenAndHoldsAroundSightings) {
   EXPECT_FALSE(face_at(FaceTrack{}, 0, options));
 }
 
+// ByteTrack's second association: an unsure (weak) detection continues a face already seen,
+// as it turns away or leaves the frame, but never starts a face of its own.
+TEST(FaceTracks, WeakSightingsContinueATrackButNeverStartOne) {
+  std::vector<FaceSighting> seen;
+  for (std::size_t f = 0; f <= 9; f += 3) seen.push_back({f, box_at(300, 100, 100)});
+  // The face moves right, the detector unsure of it now.
+  for (std::size_t f = 12; f <= 30; f += 3)
+    seen.push_back({f, box_at(300 + 15.0 * static_cast<double>(f - 9), 100, 100), 0, true});
+  // A weak hit elsewhere, seen often, and one beside the face on a frame it has a sure sighting.
+  for (std::size_t f = 0; f <= 30; f += 3) seen.push_back({f, box_at(20, 300, 60), 0, true});
+  seen.push_back({6, box_at(330, 110, 95), 0, true});
+  const auto tracks = link_face_tracks(seen);
+  ASSERT_EQ(tracks.size(), 1u);
+  const FaceTrack& t = tracks[0];
+  ASSERT_EQ(t.sightings.size(), 11u);  // 4 sure, then 7 weak; not the weak one on frame 6
+  EXPECT_EQ(t.last(), 30u);
+  EXPECT_FALSE(t.sightings[2].weak);
+  EXPECT_TRUE(t.sightings.back().weak);
+  // Size and weight count the sure sightings only.
+  EXPECT_DOUBLE_EQ(t.size, 100);
+  EXPECT_DOUBLE_EQ(t.weight, 4 * 100.0 * 100.0 * 100.0);
+  auto now = face_at(t, 30);
+  ASSERT_TRUE(now);
+  EXPECT_DOUBLE_EQ(now->x0, 300 + 15.0 * 21);
+}
+
+TEST(FaceTracks, WeakSightingsFollowOnlyWhileTheLastSureOneIsRecent) {
+  FaceTrackOptions options;
+  options.max_gap = 10;
+  options.min_sightings = 1;
+  std::vector<FaceSighting> seen{{0, box_at(100, 100, 80)}};
+  for (std::size_t f = 3; f <= 30; f += 3) seen.push_back({f, box_at(100, 100, 80), 0, true});
+  const auto tracks = link_face_tracks(seen, options);
+  ASSERT_EQ(tracks.size(), 1u);
+  EXPECT_EQ(tracks[0].last(), 9u);  // 12 is more than 10 frames after the sure sighting at 0
+  // A face seen only by weak sightings is no face at all, however often.
+  std::vector<FaceSighting> unsure;
+  for (std::size_t f = 0; f <= 30; f += 3) unsure.push_back({f, box_at(100, 100, 80), 0, true});
+  EXPECT_TRUE(link_face_tracks(unsure, options).empty());
+}
+
 }  // namespace
 }  // namespace saluran

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "codecs/av/frame_sampler.hpp"
 #include "pipeline/ops/attention_map.hpp"
 #include "pipeline/ops/smart_crop.hpp"
 #include "tests/support/faces_xml.hpp"
@@ -592,6 +593,54 @@ TEST(FaceDetector, TilesFindTheSmallFacesOfABigGroupPhoto) {
   // Only the letterboxed full frame: the faces are too small for it.
   const auto whole = detector().detect(big, 800, kThoroughScaleStep, 0.5);
   EXPECT_LT(whole.size(), faces.size() / 2);
+}
+
+/// The share of `a` and `b`'s union they have in common.
+double overlap(const Rect& a, const Rect& b) {
+  const int x0 = std::max(a.x, b.x), x1 = std::min(a.x + a.width, b.x + b.width);
+  const int y0 = std::max(a.y, b.y), y1 = std::min(a.y + a.height, b.y + b.height);
+  if (x1 <= x0 || y1 <= y0) return 0;
+  const double common = static_cast<double>(x1 - x0) * (y1 - y0);
+  return common / (static_cast<double>(a.width) * a.height +
+                   static_cast<double>(b.width) * b.height - common);
+}
+
+// The unsure detections (FaceSearch::weak) are kept apart from the sure faces: their scores lie
+// between the two thresholds, none lies on a sure face, and the sure faces are the same as
+// without them. On a close-up turning to profile and leaving the frame (the Hamilton clip at
+// 2.3 s), BlazeFace is no longer sure of the face but still sees it, right of the middle.
+TEST(FaceDetector, UnsureDetectionsAreApartFromTheSureFaces) {
+  SKIP_WITHOUT_CORPUS();
+  int weak_total = 0;
+  for (const char* file : {"people/obama_and_biden.jpg", "people/labelled/2007_007763.jpg"}) {
+    SCOPED_TRACE(file);
+    const FaceSearch found = detector().search(load_jpeg(test::corpus(file)));
+    for (const FaceBox& f : found.faces) EXPECT_GE(f.score, kFaceScore);
+    for (const FaceBox& w : found.weak) {
+      ++weak_total;
+      EXPECT_GE(w.score, kWeakFaceScore);
+      EXPECT_LT(w.score, kFaceScore);
+      EXPECT_EQ(w.landmarks.size(), 6u);
+      for (const FaceBox& f : found.faces) EXPECT_LE(overlap(w.box, f.box), 0.3);
+    }
+  }
+  std::printf("[ unsure   ] %d unsure detections beside the sure faces of two photos\n",
+              weak_total);
+
+  Picture turning;
+  auto st = av::sample_frames(test::corpus("people/short_hamilton_clip.mp4"), 480, 1,
+                              [&](av::SampledFrame&& f) {
+                                if (f.time_s < 2.3) return true;
+                                turning = std::move(f.picture);
+                                return false;
+                              });
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  ASSERT_EQ(turning.width, 480);
+  const FaceSearch found = detector().search(turning, 480, kThoroughScaleStep, 0.1);
+  EXPECT_TRUE(found.faces.empty());
+  ASSERT_FALSE(found.weak.empty());
+  EXPECT_GT(found.weak.front().box.x, turning.width / 2);
+  EXPECT_GT(found.weak.front().box.width, turning.height / 3);  // the close-up
 }
 
 // ---------------------------------------------------------------------------------------------
