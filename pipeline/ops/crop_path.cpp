@@ -54,6 +54,9 @@ void plan_shot(const std::vector<std::optional<CropTarget>>& targets, std::size_
     for (std::size_t i = n - 1; i-- > 0;)
       smooth[i] = smooth[i + 1] + alpha * (smooth[i] - smooth[i + 1]);
   }
+  //    The smoothing eases into a move; it may not ease past the positions that keep the whole
+  //    subject inside (a face hurrying out at the frame's edge is followed, not trailed).
+  for (std::size_t i = 0; i < n; ++i) smooth[i] = std::clamp(smooth[i], centre[i].lo, centre[i].hi);
 
   // 4. A follower with a speed limit, starting exactly on the shot's first wanted position.
   //    Whole-pixel steps keep the rounded path within the limit too.

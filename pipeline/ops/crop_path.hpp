@@ -18,7 +18,7 @@ struct CropPathOptions {
       0;  ///< most the window may move per frame within a shot (0 = frame_width/120)
   double dead_zone =
       0.08;  ///< subject moves inside this fraction of the window: the window stays still
-  double smoothing_s = 0.5;  ///< time constant of the smoothing
+  double smoothing_s = 0.3;  ///< time constant of the smoothing
 };
 
 /// The speed limit plan_crop_path keeps to, in whole pixels per frame (at least 1):

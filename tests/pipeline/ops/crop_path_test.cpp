@@ -201,5 +201,22 @@ TEST(CropPath, ImpossibleRangeFallsBackToTheCentre) {
   for (int l : left) EXPECT_EQ(l, 700 - kWindow / 2);
 }
 
+// A face hurrying to the frame's edge: the wanted range narrows to the edge position. The
+// smoothing eases into the move but never trails outside the range: the window is inside it
+// as soon as the speed limit lets it get there, and stays there.
+TEST(CropPath, SmoothingNeverTrailsASubjectOutOfItsRange) {
+  std::vector<std::optional<CropTarget>> targets;
+  for (int i = 0; i < 30; ++i) targets.push_back(CropTarget{1000.0, 950.0, 1050.0});
+  for (int i = 0; i < 60; ++i) targets.push_back(CropTarget{1616.0, 1600.0, 1616.0});
+  const auto left = plan_crop_path(targets, {}, kFrameWidth, kWindow, kFps);
+  const int limit = crop_path_max_step(kFrameWidth);
+  EXPECT_LE(max_jump(left, 0, left.size()), limit);
+  // From about 1000 to 1600 at 16 px a frame takes under 40 frames; the range holds after.
+  for (std::size_t i = 30 + 40; i < left.size(); ++i) {
+    const double centre = left[i] + kWindow / 2.0;
+    EXPECT_GE(centre, 1600.0 - 0.5) << "frame " << i;
+  }
+}
+
 }  // namespace
 }  // namespace saluran
