@@ -176,16 +176,21 @@ double overlap(const Rect& a, const Rect& b) {
 }
 
 /// The faces that persist: single-frame detections linked by overlap (IoU > 0.3) to the same
-/// face seen up to `gap` frames before; a face found at least 3 times counts on every frame
-/// from its first to its last sighting (a detector miss in between is not the face leaving),
-/// with its nearest sighting's box. Returns, per reference frame, those faces and the median
-/// width of each.
+/// face seen up to `gap` frames before and in the same shot (`cuts`: the first frame of each
+/// shot after the first; a face in the next shot at the same place is another face); a face found
+/// at least 3 times counts on every frame from its first to its last sighting (a detector miss in
+/// between is not the face leaving), with its nearest sighting's box. Returns, per reference frame,
+/// those faces and the median width of each.
 struct Persistent {
   std::vector<Rect> boxes;
   std::vector<int> sizes;
 };
 std::vector<Persistent> persistent_faces(const std::vector<ReferenceFrame>& frames,
-                                         std::int64_t gap) {
+                                         std::int64_t gap, const std::vector<std::int64_t>& cuts) {
+  const auto across_cut = [&](std::int64_t before, std::int64_t now) {
+    return std::any_of(cuts.begin(), cuts.end(),
+                       [&](std::int64_t c) { return before < c && c <= now; });
+  };
   struct Seen {
     std::size_t frame;  // position in `frames`
     Rect box;
@@ -199,6 +204,7 @@ std::vector<Persistent> persistent_faces(const std::vector<ReferenceFrame>& fram
       for (std::size_t t = 0; t < tracks.size(); ++t) {
         const Seen& last = tracks[t].back();
         if (used[t] || frames[f].index - frames[last.frame].index > gap) continue;
+        if (across_cut(frames[last.frame].index, frames[f].index)) continue;
         const double o = overlap(last.box, box);
         if (o > best_overlap) {
           best_overlap = o;
@@ -283,12 +289,21 @@ TEST(VideoAnalysis, HamiltonReframeKeepsFacesInsideAndMovesCalmly) {
   ASSERT_TRUE(st.ok()) << st.error().to_string();
   ASSERT_EQ(reference.size(), (track->left.size() + 1) / 2);
 
+  // The clip's cuts, checked by eye and by ffmpeg's scene filter (1.51, 3.58 and 7.88 s of the
+  // file's clock; its first frame is at 0.85 s): the stage finds them at the right frames.
+  const std::vector<std::int64_t> cuts{20, 82, 211};
+  EXPECT_EQ(track->shot_starts, (std::vector<std::size_t>{0, 20, 82, 211}));
+
   // Measure 1 (the issue's): the faces that persist (a face missed by the detector on a few
-  // frames is still there; a hand taken for a face once is not), linked over up to a second.
-  // Measure 2 (stricter, reported only): each frame's own detections, whatever they are; the
-  // detector's flicker between frames makes it demand the left or the right of a wide shot
-  // from one frame to the next, so no calm path can reach 95% on it.
-  const auto persistent = persistent_faces(reference, 30);
+  // frames is still there; a hand taken for a face once is not), linked over up to a second
+  // within a shot (linked across the cut at 7.88 s, the singer's face made the first frames of
+  // the audience shot demand the place he stood in the shot before: 5 frames, until this
+  // measure learnt the cuts).
+  // Measure 2 (stricter): each frame's own detections, whatever they are; the detector's
+  // flicker between frames makes it demand the left or the right of a wide shot from one frame
+  // to the next, so no calm path can reach 100% on it (94.6% with the Haar cascades).
+  const auto persistent = persistent_faces(reference, 30, cuts);
+
   int judged = 0, kept = 0, judged_raw = 0, kept_raw = 0;
   for (std::size_t k = 0; k < reference.size(); ++k) {
     const int left = track->left[static_cast<std::size_t>(reference[k].index)];
@@ -334,7 +349,8 @@ TEST(VideoAnalysis, HamiltonReframeKeepsFacesInsideAndMovesCalmly) {
             << 100 * share << "%); each frame's own detections kept in " << kept_raw << "/"
             << judged_raw << " (" << 100 * share_raw << "%); step max " << max_step << " px, p99 "
             << p99 << " px (limit " << track->max_step << "); analysis " << seconds << " s\n";
-  EXPECT_GE(share, 0.95);
+  EXPECT_GE(share, 0.97);
+  EXPECT_GE(share_raw, 0.94);
   EXPECT_LE(max_step, track->max_step);
 }
 
@@ -398,14 +414,6 @@ std::vector<ReferenceFrame> faces_between(const std::string& clip, double from, 
   return out;
 }
 
-/// `face` clipped to the frame's columns [0, frame_width).
-Rect clipped(Rect face, int frame_width) {
-  const int x1 = std::min(face.x + face.width, frame_width);
-  face.x = std::max(0, face.x);
-  face.width = std::max(0, x1 - face.x);
-  return face;
-}
-
 // The two cases, in the 4:5 window of instagram-feed-video (288 of 640 px): at 0.9 s,
 // a wide stage shot, the singer (standing right of the middle) leads and not the pianist
 // seated at the left edge; at 2.5-3.0 s the close-up face at the right edge (the largest face
@@ -431,29 +439,36 @@ TEST(VideoAnalysis, HamiltonReframe4x5KeepsTheSingerAndTheCloseUp) {
       singer_kept += inside(f, left, w) ? 1 : 0;
     }
   }
-  int close_frames = 0, close_kept = 0;
-  for (const ReferenceFrame& r : faces_between(clip, 2.5, 3.0)) {
-    const int left = track->left[static_cast<std::size_t>(r.index)];
-    const auto largest =
-        std::max_element(r.faces.begin(), r.faces.end(),
-                         [](const Rect& a, const Rect& b) { return a.width < b.width; });
+  // The close-up leaves the frame at the right edge in profile, where no detector finds it:
+  // its visible columns, labelled by hand on the frames at these times of the file's clock.
+  struct Labelled {
+    double time_s;
+    int x0, x1;
+  };
+  const Labelled close_up[] = {{2.5, 505, 640}, {2.6, 560, 640}, {2.7, 585, 640},
+                               {2.8, 592, 640}, {2.9, 585, 640}, {3.0, 570, 640}};
+  int close_kept = 0;
+  double least_share = 1;
+  for (const Labelled& l : close_up) {
+    const auto frame =
+        static_cast<std::size_t>(std::lround((l.time_s - track->start_s) * track->fps));
+    ASSERT_LT(frame, track->left.size());
+    const int left = track->left[frame];
+    const int inside_px = std::max(0, std::min(l.x1, left + w) - std::max(l.x0, left));
+    const double share = static_cast<double>(inside_px) / (l.x1 - l.x0);
+    least_share = std::min(least_share, share);
+    close_kept += share >= 0.75 ? 1 : 0;
     if (std::getenv("SALURAN_DEBUG_REFRAME"))
-      for (const Rect& f : r.faces)
-        std::cout << "[ 2.5-3.0 s ] frame " << r.index << " left " << left << " face " << f.x << ","
-                  << f.y << " " << f.width << "\n";
-    // The close-up: a face at least a fifth of the frame's height (the audience's are smaller).
-    if (largest == r.faces.end() || largest->width * 5 < track->frame_height) continue;
-    ++close_frames;
-    close_kept += inside(clipped(*largest, track->frame_width), left, w) ? 1 : 0;
+      std::cout << "[ close-up ] " << l.time_s << " s frame " << frame << " left " << left
+                << " face " << l.x0 << "-" << l.x1 << " inside " << share << "\n";
   }
   std::cout << "[ reframe 4:5 ] singer inside the window on " << singer_kept << "/" << singer_frames
-            << " frames found at 0.8-1.0 s; close-up face inside on " << close_kept << "/"
-            << close_frames << " frames found at 2.5-3.0 s\n";
+            << " frames found at 0.8-1.0 s; the close-up face at least 3/4 inside on " << close_kept
+            << "/" << std::size(close_up) << " labelled frames at 2.5-3.0 s (least "
+            << 100 * least_share << "%)\n";
   ASSERT_GT(singer_frames, 0) << "the detector finds the singer at 0.8-1.0 s";
-  // BlazeFace finds no face at 2.5-3.0 s at all (the close-up is in profile and half outside
-  // the frame), so this half checks nothing until the detector sees it; the count is printed.
   EXPECT_EQ(singer_kept, singer_frames);
-  EXPECT_EQ(close_kept, close_frames);
+  EXPECT_EQ(close_kept, static_cast<int>(std::size(close_up)));
 }
 
 TEST(VideoAnalysis, ErrorsNameTheFile) {
