@@ -44,6 +44,11 @@ struct TranscodeVideo {
   std::string filter;  ///< from the decoded frame to the encoder
   H264Settings encoder;
   std::shared_ptr<const MovingCrop> moving_crop;  ///< set for reframed fill renditions
+  /// Pass-through: the input's video stream is copied packet for packet (timestamps kept,
+  /// rotation and aspect metadata carried over) instead of decoded and encoded; `filter`,
+  /// `encoder` and `moving_crop` are not used. The caller has judged the stream fit for the
+  /// channel (pipeline/ops/passthrough.hpp) and never copies a trimmed rendition.
+  bool copy = false;
 };
 
 /// Loudness normalisation of an audio output (EBU R128), with the gain and limiter of
@@ -80,7 +85,8 @@ struct OutputOutcome {
   std::optional<Loudness> processed_loudness;  ///< after gain and limiter, before encoding
   double gain_db = 0;
   bool limited = false;
-  std::int64_t video_frames = 0;  ///< frames encoded
+  std::int64_t video_frames = 0;    ///< frames encoded
+  std::int64_t copied_packets = 0;  ///< video packets copied (pass-through outputs)
 };
 
 /// The whole run over one input.
