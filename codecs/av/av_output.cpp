@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "codecs/av/av_error.hpp"
@@ -52,6 +54,32 @@ Result<int> OutputFile::add_stream(const AVCodecContext* enc) {
   return st->index;
 }
 
+Result<int> OutputFile::add_copied_stream(const AVStream* in) {
+  AVStream* st = avformat_new_stream(ctx_.get(), nullptr);
+  if (st == nullptr) return make_error(ErrorCode::kExternal, "out of memory", final_path_);
+  if (auto s = check_av(avcodec_parameters_copy(st->codecpar, in->codecpar),
+                        "avcodec_parameters_copy", final_path_);
+      !s)
+    return s.error();
+  // The input's tag is kept only where this muxer reads it as the same codec (an MP4's hvc1
+  // stays hvc1); any other (an AVI's "H264") is left for the muxer to choose.
+  const AVCodecParameters* par = in->codecpar;
+  if (ctx_->oformat->codec_tag != nullptr &&
+      av_codec_get_id(ctx_->oformat->codec_tag, par->codec_tag) != par->codec_id)
+    st->codecpar->codec_tag = 0;
+  st->time_base = in->time_base;
+  st->avg_frame_rate = in->avg_frame_rate;
+  st->r_frame_rate = in->r_frame_rate;
+  st->sample_aspect_ratio = in->sample_aspect_ratio;
+  for (int i = 0; i < in->nb_side_data; ++i) {
+    const AVPacketSideData& sd = in->side_data[i];
+    std::uint8_t* data = av_stream_new_side_data(st, sd.type, sd.size);
+    if (data == nullptr) return make_error(ErrorCode::kExternal, "out of memory", final_path_);
+    std::memcpy(data, sd.data, sd.size);
+  }
+  return st->index;
+}
+
 Status OutputFile::start() {
   if (!(ctx_->oformat->flags & AVFMT_NOFILE)) {
     // "file:" keeps a folder name with a colon from being read as a protocol.
@@ -75,9 +103,13 @@ Status OutputFile::start() {
 }
 
 Status OutputFile::write(int index, AVPacket* pkt, const AVCodecContext* enc) {
+  return write(index, pkt, enc->time_base.num, enc->time_base.den);
+}
+
+Status OutputFile::write(int index, AVPacket* pkt, int tb_num, int tb_den) {
   std::lock_guard lock(mutex_);
   pkt->stream_index = index;
-  av_packet_rescale_ts(pkt, enc->time_base, ctx_->streams[index]->time_base);
+  av_packet_rescale_ts(pkt, AVRational{tb_num, tb_den}, ctx_->streams[index]->time_base);
   return check_av(av_interleaved_write_frame(ctx_.get(), pkt), "av_interleaved_write_frame",
                   final_path_);
 }

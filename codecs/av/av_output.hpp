@@ -15,6 +15,7 @@
 
 struct AVCodecContext;
 struct AVPacket;
+struct AVStream;
 
 namespace saluran::av {
 
@@ -32,10 +33,16 @@ class OutputFile {
   bool wants_global_header() const;
   /// Adds a stream for an opened encoder; returns its index.
   Result<int> add_stream(const AVCodecContext* enc);
+  /// Adds a stream that takes `in`'s packets as they are (pass-through): its codec parameters,
+  /// time base, frame rate, pixel aspect, colour fields and side data (the display matrix that
+  /// turns a phone's picture upright); returns its index.
+  Result<int> add_copied_stream(const AVStream* in);
   /// Writes the header. MP4 gets fast start (moov first) and no edit lists.
   Status start();
   /// Writes one packet of stream `index` stamped in the encoder's time base. Thread-safe.
   Status write(int index, AVPacket* pkt, const AVCodecContext* enc);
+  /// Writes one packet of stream `index` stamped in ticks of `tb_num / tb_den` s. Thread-safe.
+  Status write(int index, AVPacket* pkt, int tb_num, int tb_den);
   /// Writes the trailer (for MP4 this moves the index to the front), closes and flushes the
   /// file to disk.
   Status finish();

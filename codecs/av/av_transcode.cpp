@@ -45,7 +45,10 @@ struct Decoder {
   bool done = false;
 };
 
-Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits& limits) {
+// Finds the best stream of `type`; opens its decoder only when `decode` (a stream that every
+// output copies is never decoded).
+Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits& limits,
+                             bool decode = true) {
   Decoder d;
   const AVCodec* codec = nullptr;
   d.stream = av_find_best_stream(in.get(), type, -1, -1, &codec, 0);
@@ -54,6 +57,10 @@ Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits&
     return d;
   }
   AVStream* st = in->streams[d.stream];
+  d.tb = st->time_base;
+  if (in->start_time != AV_NOPTS_VALUE)
+    d.offset = av_rescale_q(in->start_time, AV_TIME_BASE_Q, st->time_base);
+  if (!decode) return d;
   d.ctx.reset(avcodec_alloc_context3(codec));
   if (!d.ctx) return make_error(ErrorCode::kExternal, "out of memory", in.path());
   if (auto s = check_av(avcodec_parameters_to_context(d.ctx.get(), st->codecpar),
@@ -69,11 +76,11 @@ Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits&
   if (auto s = check_av(avcodec_open2(d.ctx.get(), codec, opts.slot()), "avcodec_open2", in.path());
       !s)
     return s.error();
-  d.tb = st->time_base;
-  if (in->start_time != AV_NOPTS_VALUE)
-    d.offset = av_rescale_q(in->start_time, AV_TIME_BASE_Q, st->time_base);
   return d;
 }
+
+bool encodes_video(const TranscodeOutput& o) { return o.video && !o.video->copy; }
+bool copies_video(const TranscodeOutput& o) { return o.video && o.video->copy; }
 
 /// The opened input, positioned where decoding starts, and the decoders the outputs need.
 struct Source {
@@ -106,7 +113,8 @@ Result<Source> open_source(const std::string& input, const std::vector<Transcode
   Source src;
   src.in = std::move(*in);
   if (std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; })) {
-    auto d = open_decoder(src.in, AVMEDIA_TYPE_VIDEO, options.limits);
+    const bool decode = std::any_of(outputs.begin(), outputs.end(), encodes_video);
+    auto d = open_decoder(src.in, AVMEDIA_TYPE_VIDEO, options.limits, decode);
     if (!d) return d.error();
     src.video = std::move(*d);
   }
@@ -129,8 +137,8 @@ Result<Source> open_source(const std::string& input, const std::vector<Transcode
 // would only add delay and a set of frames in flight per thread (memory). One encoder alone
 // gets x264's own choice.
 int x264_threads(const std::vector<TranscodeOutput>& outputs) {
-  const auto video_outputs = static_cast<unsigned>(
-      std::count_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.video; }));
+  const auto video_outputs =
+      static_cast<unsigned>(std::count_if(outputs.begin(), outputs.end(), encodes_video));
   const auto cores = static_cast<unsigned>(default_threads());
   return video_outputs <= 1
              ? 0
@@ -162,9 +170,11 @@ class BranchPlan {
 
   std::vector<std::unique_ptr<OutputState>> states;  ///< one per output, in order
   std::vector<std::unique_ptr<Branch>> branches;
+  std::vector<CopyTarget> copies;  ///< the video streams of pass-through outputs
 
  private:
   Status setup(OutputState& out);
+  Status add_copy(OutputState& out);
   Status add_video(OutputState& out, bool global_header);
   Status add_audio(OutputState& out, bool global_header);
   Result<Branch*> branch_for(bool video, const std::string& filter, int frame_size, bool own,
@@ -194,17 +204,28 @@ Status BranchPlan::setup(OutputState& out) {
     return make_error(ErrorCode::kUnsupported, "has no video stream", input_);
   if (spec.audio && !spec.video && src_.audio.stream < 0)
     return make_error(ErrorCode::kUnsupported, "has no audio stream", input_);
+  if (copies_video(spec) && (options_.seek_s != 0 || options_.stop_s != 0))
+    return make_error(ErrorCode::kInvalidArgument,
+                      "pass-through cannot trim; the caller must encode a trimmed rendition",
+                      spec.path, "TranscodeVideo::copy");
   auto file = OutputFile::create(spec.path, spec.format);
   if (!file) return file.error();
   out.file = std::move(*file);
   const bool global = out.file->wants_global_header();
   if (spec.video) {
-    if (auto st = add_video(out, global); !st) return st;
+    if (auto st = spec.video->copy ? add_copy(out) : add_video(out, global); !st) return st;
   }
   if (spec.audio && src_.audio.stream >= 0) {
     if (auto st = add_audio(out, global); !st) return st;
   }
   return out.file->start();
+}
+
+Status BranchPlan::add_copy(OutputState& out) {
+  auto idx = out.file->add_copied_stream(src_.in->streams[src_.video.stream]);
+  if (!idx) return idx.error();
+  copies.push_back(CopyTarget{&out, *idx});
+  return Ok{};
 }
 
 Status BranchPlan::add_video(OutputState& out, bool global_header) {
@@ -282,16 +303,17 @@ Result<Branch*> BranchPlan::branch_for(bool video, const std::string& filter, in
 /// Reads the input once and hands every decoded frame to the branches of its stream.
 class DecodeLoop {
  public:
-  DecodeLoop(Source& src, const TranscodeOptions& options, const std::string& input,
-             TranscodeResult& result)
-      : src_(src), options_(options), input_(input), result_(result) {}
+  DecodeLoop(Source& src, std::vector<CopyTarget>& copies, const TranscodeOptions& options,
+             const std::string& input, TranscodeResult& result)
+      : src_(src), copies_(copies), options_(options), input_(input), result_(result) {}
 
   /// Reads until the end, past the stop time, or until no branch wants more, then flushes the
   /// decoders. Returns the read error when one came before any frame was decoded.
   std::optional<Error> run() {
     PacketPtr pkt = make_packet();
     std::optional<Error> read_error;
-    while ((wanted(src_.video) || wanted(src_.audio)) && !is_cancelled(options_.cancel)) {
+    while ((wanted(src_.video) || wanted(src_.audio) || copying()) &&
+           !is_cancelled(options_.cancel)) {
       src_.in.extend_deadline(kReadBudget);
       const int ret = av_read_frame(src_.in.get(), pkt.get());
       if (ret == AVERROR_EOF) break;
@@ -299,6 +321,7 @@ class DecodeLoop {
         read_error = read_failed(ret);
         break;
       }
+      if (pkt->stream_index == src_.video.stream) copy(pkt.get());
       Decoder* d = pkt->stream_index == src_.video.stream   ? &src_.video
                    : pkt->stream_index == src_.audio.stream ? &src_.audio
                                                             : nullptr;
@@ -318,6 +341,31 @@ class DecodeLoop {
     return result_.decoded_video_frames + result_.decoded_audio_frames;
   }
 
+  bool copying() const {
+    return std::any_of(copies_.begin(), copies_.end(),
+                       [](const CopyTarget& c) { return !c.out->failed(); });
+  }
+
+  // Hands a packet of the input's video stream to every pass-through output, before and
+  // whether or not it is decoded.
+  void copy(const AVPacket* pkt) {
+    if (!copying()) return;
+    const Decoder& v = src_.video;
+    for (CopyTarget& c : copies_) copy_packet(c, pkt, v.tb.num, v.tb.den, v.offset);
+    ++copied_;
+    const std::optional<double> t = packet_time(v, pkt);
+    if (t) last_time_ = std::max(last_time_, *t);
+    if (pkt->flags & AV_PKT_FLAG_CORRUPT) note_damage(result_.damaged, t.value_or(last_time_));
+    if (v.branches.empty()) progress(v, pkt);  // else decoding reports it
+  }
+
+  void progress(const Decoder& d, const AVPacket* pkt) {
+    if (!options_.on_progress || Clock::now() - last_progress_ <= std::chrono::milliseconds(250))
+      return;
+    last_progress_ = Clock::now();
+    if (const auto t = packet_time(d, pkt)) options_.on_progress(*t);
+  }
+
   static bool wanted(const Decoder& d) {
     if (d.stream < 0 || d.done) return false;
     return std::any_of(d.branches.begin(), d.branches.end(),
@@ -326,7 +374,7 @@ class DecodeLoop {
 
   // A read error after some good data: keep what was made, note where it stopped.
   std::optional<Error> read_failed(int ret) {
-    if (decoded() == 0)
+    if (decoded() == 0 && copied_ == 0)
       return make_error(ErrorCode::kCorrupt, fmt::format("cannot be read: {}", av_error_text(ret)),
                         input_);
     note_damage(result_.damaged, last_time_);
@@ -345,10 +393,7 @@ class DecodeLoop {
     if (sent < 0 && sent != AVERROR(EAGAIN))
       note_damage(result_.damaged, packet_time(d, pkt).value_or(0.0));
     receive(d);
-    if (options_.on_progress && Clock::now() - last_progress_ > std::chrono::milliseconds(250)) {
-      last_progress_ = Clock::now();
-      if (const auto t = packet_time(d, pkt)) options_.on_progress(*t);
-    }
+    progress(d, pkt);
   }
 
   void receive(Decoder& d) {
@@ -382,9 +427,11 @@ class DecodeLoop {
   }
 
   Source& src_;
+  std::vector<CopyTarget>& copies_;
   const TranscodeOptions& options_;
   const std::string& input_;
   TranscodeResult& result_;
+  std::int64_t copied_ = 0;  // video packets handed to the pass-through outputs
   FramePtr frame_ = make_frame();
   Clock::time_point last_progress_ = Clock::now();
   double last_time_ = 0;  // of the latest decoded frame: where a read error cuts the input
@@ -439,6 +486,7 @@ void collect(std::vector<std::unique_ptr<OutputState>>& states, TranscodeResult&
     o.gain_db = s.outcome.gain_db;
     o.limited = s.outcome.limited;
     o.video_frames = s.outcome.video_frames;
+    o.copied_packets = s.outcome.copied_packets;
     if (!s.error && s.file) {
       if (auto st = s.file->finish(); !st) s.fail(st.error());
     }
@@ -466,7 +514,8 @@ TranscodeResult transcode(const std::string& input, const std::vector<TranscodeO
   for (auto& b : plan.branches) (b->video ? src->video : src->audio).branches.push_back(b.get());
 
   std::optional<Error> read_error;
-  run_branches(plan.branches, [&] { read_error = DecodeLoop(*src, options, input, result).run(); });
+  run_branches(plan.branches,
+               [&] { read_error = DecodeLoop(*src, plan.copies, options, input, result).run(); });
   if (is_cancelled(options.cancel)) {
     // Whatever the branches saw: nothing half made is kept.
     for (auto& s : plan.states) s->fail(cancelled_error(s->spec->path));

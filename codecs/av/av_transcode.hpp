@@ -47,7 +47,9 @@ struct TranscodeVideo {
   /// Pass-through: the input's video stream is copied packet for packet (timestamps kept,
   /// rotation and aspect metadata carried over) instead of decoded and encoded; `filter`,
   /// `encoder` and `moving_crop` are not used. The caller has judged the stream fit for the
-  /// channel (pipeline/ops/passthrough.hpp) and never copies a trimmed rendition.
+  /// channel (pipeline/ops/passthrough.hpp) and never copies a trimmed rendition: with
+  /// TranscodeOptions::seek_s or stop_s set, a copy output fails (kInvalidArgument). When every
+  /// video output is a copy, the input's pictures are not decoded at all.
   bool copy = false;
 };
 
@@ -91,10 +93,10 @@ struct OutputOutcome {
 
 /// The whole run over one input.
 struct TranscodeResult {
-  std::optional<Error> input_error;    ///< the input could not be read at all
-  std::vector<OutputOutcome> outputs;  ///< one per requested output, same order
-  std::vector<TimeRange> damaged;      ///< concealed damage, merged into ranges
-  std::int64_t decoded_video_frames = 0;
+  std::optional<Error> input_error;       ///< the input could not be read at all
+  std::vector<OutputOutcome> outputs;     ///< one per requested output, same order
+  std::vector<TimeRange> damaged;         ///< concealed damage, merged into ranges
+  std::int64_t decoded_video_frames = 0;  ///< 0 when every video output is a copy
   std::int64_t decoded_audio_frames = 0;
   int branches = 0;  ///< filter chains run (shared chains count once)
   /// Stopped by TranscodeOptions::cancel: every output not finished failed with

@@ -66,6 +66,22 @@ Status encode_and_write(Encoder& e, const AVFrame* frame, AVPacket* pkt) {
   }
 }
 
+void copy_packet(CopyTarget& c, const AVPacket* pkt, int tb_num, int tb_den, std::int64_t offset) {
+  if (c.out->failed()) return;
+  PacketPtr ref = make_packet();
+  if (!ref)
+    return c.out->fail(make_error(ErrorCode::kExternal, "out of memory", c.out->spec->path));
+  if (auto st = check_av(av_packet_ref(ref.get(), pkt), "av_packet_ref", c.out->spec->path); !st)
+    return c.out->fail(st.error());
+  // The same shift as the decoded frames get, so the copied pictures keep time with the sound.
+  if (ref->pts != AV_NOPTS_VALUE) ref->pts -= offset;
+  if (ref->dts != AV_NOPTS_VALUE) ref->dts -= offset;
+  ref->pos = -1;
+  if (auto st = c.out->file->write(c.stream, ref.get(), tb_num, tb_den); !st)
+    return c.out->fail(st.error());
+  ++c.out->outcome.copied_packets;
+}
+
 bool any_alive(const Branch& b) {
   return std::any_of(b.encoders.begin(), b.encoders.end(),
                      [](const auto& e) { return !e->out->failed(); });

@@ -45,6 +45,17 @@ struct Encoder {
   std::int64_t frames = 0;
 };
 
+/// The video stream of a pass-through output: the input's packets, written as they are read.
+struct CopyTarget {
+  OutputState* out = nullptr;
+  int stream = -1;  ///< the output stream
+};
+
+/// Writes a new reference to the input packet `pkt` (stamped in `tb_num / tb_den`, the input's
+/// start at `offset` ticks) to `c`'s output as the same time from the output's start; counts it
+/// in the output's copied_packets, or fails the output.
+void copy_packet(CopyTarget& c, const AVPacket* pkt, int tb_num, int tb_den, std::int64_t offset);
+
 /// One filter chain on its own worker, feeding one or more encoders.
 struct Branch {
   bool video = true;
