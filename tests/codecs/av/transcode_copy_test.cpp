@@ -234,6 +234,22 @@ TEST(TranscodeCopy, ATruncatedInputFailsEachOutputAndLeavesNoFile) {
   EXPECT_TRUE(only_file_is(dir.path(), "clip.mp4"));
 }
 
+TEST(TranscodeCopy, ACancelAbandonsTheCopyAndLeavesNoFile) {
+  SKIP_WITHOUT_FFMPEG();
+  test::TempDir dir("transcode-copy");
+  const std::string clip = make_clip(dir);
+  CancelFlag flag;
+  flag.cancel();
+  TranscodeOptions opt;
+  opt.cancel = &flag;
+  const TranscodeResult r = transcode(clip, {copy_output(dir / "yt.mp4")}, opt);
+  EXPECT_TRUE(r.cancelled);
+  ASSERT_TRUE(r.outputs[0].error);
+  EXPECT_EQ(r.outputs[0].error->code, ErrorCode::kCancelled);
+  EXPECT_FALSE(r.outputs[0].file);
+  EXPECT_TRUE(only_file_is(dir.path(), "clip.mp4"));
+}
+
 TEST(TranscodeCopy, AFastStartInputCutShortIsCopiedAsFarAsItGoesLikeTheEncode) {
   SKIP_WITHOUT_FFMPEG();
   test::TempDir dir("transcode-copy");
