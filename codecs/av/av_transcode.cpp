@@ -300,15 +300,17 @@ Result<Branch*> BranchPlan::branch_for(bool video, const std::string& filter, in
 
 // ---- Step 4: the one demux and decode ----
 
-/// Reads the input once and hands every decoded frame to the branches of its stream.
+/// Reads the input once, hands every video packet to the pass-through outputs and every
+/// decoded frame to the branches of its stream.
 class DecodeLoop {
  public:
   DecodeLoop(Source& src, std::vector<CopyTarget>& copies, const TranscodeOptions& options,
              const std::string& input, TranscodeResult& result)
       : src_(src), copies_(copies), options_(options), input_(input), result_(result) {}
 
-  /// Reads until the end, past the stop time, or until no branch wants more, then flushes the
-  /// decoders. Returns the read error when one came before any frame was decoded.
+  /// Reads until the end, past the stop time, or until no branch or copy wants more, then
+  /// flushes the decoders. Returns the read error when one came before any frame was decoded
+  /// or packet copied.
   std::optional<Error> run() {
     PacketPtr pkt = make_packet();
     std::optional<Error> read_error;
