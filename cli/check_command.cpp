@@ -29,22 +29,30 @@ void print_report(const CheckReport& report) {
   std::size_t width = 0;
   for (const CheckRule& r : report.rules) width = std::max(width, r.name.size());
   std::size_t failed = 0;
+  std::size_t required = 0;
   std::string failed_names;
+  std::string advice_names;
   for (const CheckRule& r : report.rules) {
-    std::cout << fmt::format("{} {:<{}}  expected {}, found {}\n", r.passed ? "PASS" : "FAIL",
-                             r.name, width, r.expected, r.actual);
-    if (!r.passed) {
-      ++failed;
-      failed_names += (failed_names.empty() ? "" : ", ") + r.name;
-    }
+    // A recommendation missed is advice for the next encode, not a failure: "ADVICE".
+    const char* mark = r.passed ? "PASS" : (r.required ? "FAIL" : "ADVICE");
+    std::cout << fmt::format("{} {:<{}}  expected {}, found {}{}\n", mark, r.name, width,
+                             r.expected, r.actual, r.required ? "" : " (recommended)");
+    required += r.required ? 1 : 0;
+    if (r.passed) continue;
+    std::string& names = r.required ? failed_names : advice_names;
+    names += (names.empty() ? "" : ", ") + r.name;
+    failed += r.required ? 1 : 0;
   }
   if (failed == 0) {
-    std::cout << fmt::format("{}: all {} rules of {} passed\n", report.file, report.rules.size(),
+    std::cout << fmt::format("{}: all {} required rules of {} passed", report.file, required,
                              report.preset);
   } else {
-    std::cout << fmt::format("{}: {} of {} rules of {} failed: {}\n", report.file, failed,
-                             report.rules.size(), report.preset, failed_names);
+    std::cout << fmt::format("{}: {} of {} required rules of {} failed: {}", report.file, failed,
+                             required, report.preset, failed_names);
   }
+  if (!advice_names.empty())
+    std::cout << fmt::format("; recommendations not met: {}", advice_names);
+  std::cout << '\n';
 }
 
 // Says which presets exist, so that a mistyped name is fixed without opening the docs.
@@ -107,9 +115,12 @@ Runner add_check_command(CLI::App& app) {
       "codec, profile, pixel format, size, pixel aspect, frame rate, closed GOP and keyframe\n"
       "interval, audio codec, rate, channels and bitrate, duration, file size and loudness.\n"
       "One line per rule (PASS or FAIL, what the channel expects and what the file has) and a\n"
-      "summary line per file. Nothing is modified.\n"
-      "Exit code: 0 every rule passed, 1 some rule failed or a file could not be read (one\n"
-      "'error:' line each), 2 usage (e.g. an unknown preset: the known ones are listed).");
+      "summary line per file. A rule the preset lists as recommended (limits.recommended: our\n"
+      "advice for an encode, not the channel's requirement) shows ADVICE when missed and never\n"
+      "fails the file. Nothing is modified.\n"
+      "Exit code: 0 every required rule passed, 1 some required rule failed or a file could\n"
+      "not be read (one 'error:' line each), 2 usage (e.g. an unknown preset: the known ones are "
+      "listed).");
   sub->add_option("files", args->files, "Output files to check")->required();
   sub->add_option("-p,--preset", args->preset, "The channel preset the files were made for")
       ->required();

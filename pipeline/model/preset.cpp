@@ -40,4 +40,8 @@ const char* too_long_name(TooLong t) {
 
 const char* enlarge_name(Enlarge e) { return e == Enlarge::kToFrame ? "to-frame" : "never"; }
 
+const char* passthrough_name(Passthrough p) {
+  return p == Passthrough::kWhenValid ? "when-valid" : "never";
+}
+
 }  // namespace saluran

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace saluran {
@@ -46,11 +47,31 @@ enum class Enlarge {
 /// What happens when the input is longer than the channel allows.
 enum class TooLong { kError, kTrim };
 
+/// Whether a video rendition may copy the source's video stream instead of encoding it.
+enum class Passthrough {
+  kNever,      ///< always encode
+  kWhenValid,  ///< copy when the source's picture meets every required rule of the preset and
+               ///< needs no change (no scaling, crop, rotation, rate change, tone-mapping, trim);
+               ///< the sound is still made by the preset
+};
+
+/// The rules `check` tests, by their stable names. A preset's `limits.recommended` names the
+/// ones that are our advice for an encode rather than the channel's requirement.
+inline constexpr std::string_view kCheckRuleNames[] = {
+    "container",         "mp4.faststart",      "mp4.no_edit_lists", "video.codec",
+    "video.profile",     "video.pixel_format", "video.progressive", "video.sar",
+    "video.size",        "video.aspect",       "video.fps",         "video.constant_rate",
+    "video.bframes",     "gop.closed",         "gop.length",        "audio.codec",
+    "audio.sample_rate", "audio.channels",     "audio.bitrate",     "audio.loudness",
+    "audio.true_peak",   "file.size",          "duration",          "image.size",
+    "image.limits",      "image.aspect",       "image.orientation", "meta.gps"};
+
 /// Stable lower-case names, as written in preset files and the manifest.
 const char* preset_kind_name(PresetKind k);
 const char* aspect_mode_name(AspectMode m);
 const char* too_long_name(TooLong t);
 const char* enlarge_name(Enlarge e);
+const char* passthrough_name(Passthrough p);
 
 /// One row of a bitrate ladder: outputs up to `max_height` lines get these rates.
 struct BitrateStep {
@@ -77,10 +98,11 @@ struct VideoSpec {
   double gop_seconds = 2.0;  ///< keyframe interval in seconds (YouTube: 0.5, half the rate)
   bool closed_gop = true;
   std::string pixel_format = "yuv420p";
-  int bitrate_kbps = 0;               ///< average (VBR) target; 0 = from `bitrates`
-  int max_bitrate_kbps = 0;           ///< VBV cap; 0 = none
-  std::vector<BitrateStep> bitrates;  ///< ladder by output height, ascending
-  bool sdr = true;                    ///< tone-map HLG/PQ to SDR BT.709
+  int bitrate_kbps = 0;                           ///< average (VBR) target; 0 = from `bitrates`
+  int max_bitrate_kbps = 0;                       ///< VBV cap; 0 = none
+  std::vector<BitrateStep> bitrates;              ///< ladder by output height, ascending
+  bool sdr = true;                                ///< tone-map HLG/PQ to SDR BT.709
+  Passthrough passthrough = Passthrough::kNever;  ///< copy a source that needs no encode
 };
 
 /// Audio encoding, mixing and loudness.
@@ -122,6 +144,10 @@ struct Limits {
   int max_height = 0;     ///< 0 = none (X: 1024)
   double min_aspect = 0;  ///< width / height; 0 = none
   double max_aspect = 0;  ///< width / height; 0 = none
+  /// Check rules (kCheckRuleNames) that are recommendations for an encode, not the channel's
+  /// requirements: `check` reports them apart and they never fail a file (YouTube's closed GOP
+  /// of half the frame rate and its bitrate table, say).
+  std::vector<std::string> recommended;
 };
 
 /// Trims and fades; presets may set them and `render` flags override them per use.

@@ -38,14 +38,14 @@ constexpr std::string_view kVideoKeys[] = {
     "codec",      "profile",     "speed",      "width",        "height",       "max_width",
     "max_height", "aspect",      "enlarge",    "fps",          "min_fps",      "max_fps",
     "bframes",    "gop_seconds", "closed_gop", "pixel_format", "bitrate_kbps", "max_bitrate_kbps",
-    "bitrates",   "sdr"};
+    "bitrates",   "sdr",         "passthrough"};
 constexpr std::string_view kStepKeys[] = {"max_height", "kbps", "kbps_high_fps"};
 constexpr std::string_view kAudioKeys[] = {
     "codec",         "sample_rate",           "channels",      "bitrate_kbps", "cbr",
     "loudness_lufs", "loudness_tolerance_lu", "true_peak_dbtp"};
 constexpr std::string_view kLimitsKeys[] = {"min_duration_s", "max_duration_s", "max_file_bytes",
                                             "too_long",       "max_width",      "max_height",
-                                            "min_aspect",     "max_aspect"};
+                                            "min_aspect",     "max_aspect",     "recommended"};
 constexpr std::string_view kTrimKeys[] = {"start_s", "duration_s", "fade_in_s", "fade_out_s"};
 
 constexpr std::string_view kContainers[] = {"mp4", "mp3", "wav", "jpeg", "webp"};
@@ -75,6 +75,8 @@ constexpr Named<AspectMode> kAspects[] = {{"keep", AspectMode::kKeep},
                                           {"blur-pad", AspectMode::kBlurPad}};
 constexpr Named<Enlarge> kEnlarge[] = {{"never", Enlarge::kNever}, {"to-frame", Enlarge::kToFrame}};
 constexpr Named<TooLong> kTooLong[] = {{"error", TooLong::kError}, {"trim", TooLong::kTrim}};
+constexpr Named<Passthrough> kPassthrough[] = {{"never", Passthrough::kNever},
+                                               {"when-valid", Passthrough::kWhenValid}};
 
 /// An allowed interval; with `or_zero`, 0 ("none", "from the source") is allowed as well.
 struct Range {
@@ -343,6 +345,35 @@ class Reader {
 
 // ---- Tables to structs. ---------------------------------------------------------------------
 
+/// A list of names from `allowed` at `key` (written `path` in messages), duplicates dropped;
+/// `may_be_empty` allows []. False after a failure.
+bool read_choice_list(Reader& r, const toml::table& t, std::string_view path, std::string_view key,
+                      std::span<const std::string_view> allowed, bool may_be_empty,
+                      std::vector<std::string>& out) {
+  const toml::node* n = r.get(t, key);
+  if (n == nullptr) return true;
+  const toml::array* list = n->as_array();
+  if (list == nullptr || (list->empty() && !may_be_empty)) {
+    r.fail(n, fmt::format("{} must be a list of {}{}, like [\"{}\"]", path,
+                          may_be_empty ? "" : "one or more of ", join_quoted(allowed),
+                          allowed.front()));
+    return false;
+  }
+  out.clear();
+  for (const toml::node& item : *list) {
+    const auto* f = item.as_string();
+    const std::string value = f != nullptr ? f->get() : std::string();
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+      r.fail(&item, fmt::format("{}: {} is not allowed (allowed: {})", path,
+                                f != nullptr ? "\"" + value + "\"" : toml_type_name(item),
+                                join_quoted(allowed)));
+      return false;
+    }
+    if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
+  }
+  return true;
+}
+
 void read_video(Reader& r, const toml::table& t, VideoSpec& v) {
   constexpr std::string_view p = "video.";
   r.only_keys(t, p, "in [video]", kVideoKeys);
@@ -365,6 +396,7 @@ void read_video(Reader& r, const toml::table& t, VideoSpec& v) {
   r.integer(t, p, "bitrate_kbps", v.bitrate_kbps, kVideoKbps);
   r.integer(t, p, "max_bitrate_kbps", v.max_bitrate_kbps, kVideoKbps);
   r.flag(t, p, "sdr", v.sdr);
+  r.choice(t, p, "passthrough", v.passthrough, kPassthrough);
   const toml::node* ladder = r.get(t, "bitrates");
   if (ladder == nullptr) return;
   const toml::array* rows = ladder->as_array();
@@ -449,29 +481,7 @@ void read_image(Reader& r, const toml::table& t, ImageSpec& m) {
   r.choice(t, p, "enlarge", m.enlarge, kEnlarge);
   read_background(r, t, m);
   if (r.failed()) return;
-  if (const toml::node* n = r.get(t, "formats")) {
-    const toml::array* list = n->as_array();
-    if (list == nullptr || list->empty()) {
-      r.fail(n, fmt::format("image.formats must be a list of one or more of {}, like [\"jpeg\"]",
-                            join_quoted(kImageFormats)));
-      return;
-    }
-    m.formats.clear();
-    for (const toml::node& item : *list) {
-      const auto* f = item.as_string();
-      const std::string value = f != nullptr ? f->get() : std::string();
-      if (std::find(std::begin(kImageFormats), std::end(kImageFormats), value) ==
-          std::end(kImageFormats)) {
-        r.fail(&item, fmt::format("image.formats: {} is not allowed (allowed: {})",
-                                  f != nullptr ? "\"" + value + "\"" : toml_type_name(item),
-                                  join_quoted(kImageFormats)));
-        return;
-      }
-      if (std::find(m.formats.begin(), m.formats.end(), value) == m.formats.end()) {
-        m.formats.push_back(value);
-      }
-    }
-  }
+  if (!read_choice_list(r, t, "image.formats", "formats", kImageFormats, false, m.formats)) return;
   if (const toml::node* n = r.get(t, "widths")) {
     const toml::array* list = n->as_array();
     if (list == nullptr) {
@@ -502,6 +512,7 @@ void read_limits(Reader& r, const toml::table& t, Limits& l) {
   r.integer(t, p, "max_height", l.max_height, kPixels);
   r.number(t, p, "min_aspect", l.min_aspect, {0, 100});
   r.number(t, p, "max_aspect", l.max_aspect, {0, 100});
+  read_choice_list(r, t, "limits.recommended", "recommended", kCheckRuleNames, true, l.recommended);
 }
 
 void read_trim(Reader& r, const toml::table& t, Trim& m) {

@@ -406,21 +406,39 @@ void check_loudness(const std::string& path, const AudioSpec& spec, CheckReport&
 }  // namespace
 
 bool CheckReport::passed() const {
-  return std::all_of(rules.begin(), rules.end(), [](const CheckRule& r) { return r.passed; });
+  return std::all_of(rules.begin(), rules.end(),
+                     [](const CheckRule& r) { return r.passed || !r.required; });
 }
 
-std::string CheckReport::failures() const {
+namespace {
+
+/// The failed rules that are (or are not) required, as one line.
+std::string failed_rules(const std::vector<CheckRule>& rules, bool required) {
   std::string out;
   for (const CheckRule& r : rules) {
-    if (r.passed) continue;
+    if (r.passed || r.required != required) continue;
     if (!out.empty()) out += "; ";
     out += fmt::format("{}: expected {}, found {}", r.name, r.expected, r.actual);
   }
   return out;
 }
 
-Result<CheckReport> check_output(const std::string& path, const Preset& preset) {
-  if (preset.kind == PresetKind::kImage) return check_image_output(path, preset);
+}  // namespace
+
+std::string CheckReport::failures() const { return failed_rules(rules, true); }
+
+std::string CheckReport::advice() const { return failed_rules(rules, false); }
+
+void mark_recommended(const Preset& preset, std::vector<CheckRule>& rules) {
+  const std::vector<std::string>& advice = preset.limits.recommended;
+  for (CheckRule& r : rules)
+    r.required = std::find(advice.begin(), advice.end(), r.name) == advice.end();
+}
+
+namespace {
+
+/// check_output of a video or sound preset, every rule required.
+Result<CheckReport> check_media_output(const std::string& path, const Preset& preset) {
   // A file that cannot be opened is said so plainly, before any demuxer looks at it.
   Result<std::vector<std::uint8_t>> head = read_file_head(path, 64);
   if (!head || head->empty()) {
@@ -466,15 +484,28 @@ Result<CheckReport> check_output(const std::string& path, const Preset& preset) 
   return report;
 }
 
+}  // namespace
+
+Result<CheckReport> check_output(const std::string& path, const Preset& preset) {
+  if (preset.kind == PresetKind::kImage) return check_image_output(path, preset);
+  auto report = check_media_output(path, preset);
+  if (report) mark_recommended(preset, report->rules);
+  return report;
+}
+
 nlohmann::json to_json(const CheckReport& report) {
   nlohmann::json rules = nlohmann::json::array();
   for (const CheckRule& r : report.rules) {
-    rules.push_back(
-        {{"name", r.name}, {"passed", r.passed}, {"expected", r.expected}, {"actual", r.actual}});
+    rules.push_back({{"name", r.name},
+                     {"passed", r.passed},
+                     {"required", r.required},
+                     {"expected", r.expected},
+                     {"actual", r.actual}});
   }
   nlohmann::json j{{"file", report.file},
                    {"preset", report.preset},
                    {"passed", report.passed()},
+                   {"advice", report.advice()},
                    {"rules", std::move(rules)}};
   if (report.loudness) j["loudness"] = to_json(*report.loudness);
   return j;

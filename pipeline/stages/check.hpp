@@ -24,6 +24,9 @@ struct CheckRule {
   bool passed = false;
   std::string expected;  ///< the channel's limit, in words
   std::string actual;    ///< what the file has
+  /// The channel requires it (the default); false for the preset's limits.recommended, our
+  /// advice for an encode, which never fails a file.
+  bool required = true;
 };
 
 /// Every rule tested on one file.
@@ -33,11 +36,17 @@ struct CheckReport {
   std::vector<CheckRule> rules;
   std::optional<Loudness> loudness;  ///< measured when the preset has a loudness target
 
-  /// True when every rule passed.
+  /// True when every required rule passed (recommendations missed do not fail a file).
   bool passed() const;
-  /// The failed rules as one line: "video.fps: expected 23..60, found 15; ...".
+  /// The failed required rules as one line: "video.fps: expected 23..60, found 15; ...".
   std::string failures() const;
+  /// The recommendations missed, the same way: "gop.length: expected at most 0.5 s, ...".
+  std::string advice() const;
 };
+
+/// Marks the rules `preset` lists in limits.recommended as not required (check_output and
+/// check_image_output do it before they return).
+void mark_recommended(const Preset& preset, std::vector<CheckRule>& rules);
 
 /// Tests `path` against `preset`. An Error only when the file cannot be read at all; a file
 /// that breaks the channel's limits is a report with failed rules.
@@ -57,9 +66,9 @@ std::string seconds_text(double seconds);
 /// "long side at most 1440", "long side at most 4096, short side at most 4096", "any size".
 std::string side_limits_text(int max_long, int max_short);
 
-/// A report as JSON: {"file", "preset", "passed", "rules": [{"name", "passed", "expected",
-/// "actual"}], "loudness"?: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",
-/// "range_lu"}}, as `saluran check --json` writes it. Field names are stable.
+/// A report as JSON: {"file", "preset", "passed", "advice", "rules": [{"name", "passed",
+/// "required", "expected", "actual"}], "loudness"?: {"integrated_lufs", "true_peak_dbtp",
+/// "sample_peak_dbfs", "range_lu"}}, as `saluran check --json` writes it. Field names are stable.
 nlohmann::json to_json(const CheckReport& report);
 
 /// One loudness measurement: {"integrated_lufs", "true_peak_dbtp", "sample_peak_dbfs",

@@ -30,7 +30,10 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
   const ImageSpec& m = *preset.image;
   const bool format_ok = std::find(m.formats.begin(), m.formats.end(), found) != m.formats.end();
   add("container", format_ok, fmt::format("one of {}", fmt::join(m.formats, ", ")), found);
-  if (!format_ok) return report;
+  if (!format_ok) {
+    mark_recommended(preset, report.rules);
+    return report;
+  }
   auto info = probe_photo(*data, format, path, limits);
   if (!info) return info.error();
   const PictureInfo& pic = *info->picture;
@@ -81,6 +84,7 @@ Result<CheckReport> check_image_output(const std::string& path, const Preset& pr
     add("meta.gps", !info->meta.gps.has_value(), "no GPS position",
         info->meta.gps ? "a GPS position" : "none");
   }
+  mark_recommended(preset, report.rules);
   return report;
 }
 

@@ -216,8 +216,14 @@ TEST_P(CliCheckPreset, FileMadeToThePresetPasses) {
     EXPECT_NE(lines[i].find(" expected "), std::string::npos) << lines[i];
     EXPECT_NE(lines[i].find(", found "), std::string::npos) << lines[i];
   }
+  // Every rule passes, the recommended ones too (the encode follows them): all are PASS lines,
+  // and the summary counts the required ones.
+  const auto recommended = std::count_if(lines.begin(), lines.end() - 1, [](const std::string& l) {
+    return l.ends_with("(recommended)");
+  });
+  const std::size_t required = lines.size() - 1 - static_cast<std::size_t>(recommended);
   EXPECT_EQ(lines.back(),
-            fmt::format("{}: all {} rules of {} passed", file, lines.size() - 1, p.name));
+            fmt::format("{}: all {} required rules of {} passed", file, required, p.name));
   if (p.audio && p.audio->loudness_lufs) {
     EXPECT_NE(r.out.find("PASS audio.loudness"), std::string::npos) << r.out;
   }
@@ -236,15 +242,30 @@ INSTANTIATE_TEST_SUITE_P(Builtins, CliCheckPreset,
 
 TEST(CliCheck, FailedRuleIsAFailLineAndExitsOne) {
   test::TempDir dir("cli-check");
-  const Preset p = builtin("youtube");
+  const Preset p = builtin("x-video");
   const std::string file = make_file_for(p, dir, /*faststart=*/false);
-  const auto r = run_cli(dir, "check " + shell_quote(file) + " --preset youtube 2>&1");
+  const auto r = run_cli(dir, "check " + shell_quote(file) + " --preset x-video 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("\nFAIL mp4.faststart "), std::string::npos) << r.out;
   const std::vector<std::string> lines = lines_of(r.out);
   ASSERT_FALSE(lines.empty());
   EXPECT_TRUE(lines.back().starts_with(file + ": 1 of "));
-  EXPECT_TRUE(lines.back().ends_with(" rules of youtube failed: mp4.faststart")) << lines.back();
+  EXPECT_TRUE(lines.back().ends_with(" required rules of x-video failed: mp4.faststart"))
+      << lines.back();
+}
+
+// YouTube only recommends fast start (limits.recommended): the same fault is advice, exit 0.
+TEST(CliCheck, AMissedRecommendationIsAdviceAndExitsZero) {
+  test::TempDir dir("cli-check");
+  const Preset p = builtin("youtube");
+  const std::string file = make_file_for(p, dir, /*faststart=*/false);
+  const auto r = run_cli(dir, "check " + shell_quote(file) + " --preset youtube 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nADVICE mp4.faststart "), std::string::npos) << r.out;
+  const std::vector<std::string> lines = lines_of(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines.back().ends_with("passed; recommendations not met: mp4.faststart"))
+      << lines.back();
 }
 
 TEST(CliCheck, JsonArrayOfReports) {

@@ -104,6 +104,32 @@ TEST(PresetParse, MinimalPresetGetsDefaults) {
   EXPECT_EQ(p->limits.too_long, TooLong::kError);
 }
 
+TEST(PresetParse, PassThroughAndRecommendedRules) {
+  Result<Preset> plain = parse(kMinimalVideo);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->video->passthrough, Passthrough::kNever);
+  EXPECT_TRUE(plain->limits.recommended.empty());
+  const std::string text = std::string(kMinimalVideo) +
+                           "[limits]\nrecommended = [\"gop.length\", \"video.bframes\", "
+                           "\"gop.length\"]\n";
+  std::string with_copy = text;
+  with_copy.replace(with_copy.find("[audio]"), 7, "passthrough = \"when-valid\"\n[audio]");
+  Result<Preset> p = parse(with_copy);
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_EQ(p->video->passthrough, Passthrough::kWhenValid);
+  EXPECT_EQ(p->limits.recommended, (std::vector<std::string>{"gop.length", "video.bframes"}));
+  EXPECT_STREQ(passthrough_name(p->video->passthrough), "when-valid");
+
+  Result<Preset> typo =
+      parse(std::string(kMinimalVideo) + "[limits]\nrecommended = [\"gop.len\"]\n");
+  ASSERT_FALSE(typo);
+  EXPECT_CONTAINS(typo.error().message, "limits.recommended: \"gop.len\" is not allowed");
+  EXPECT_CONTAINS(typo.error().message, "\"gop.length\"");
+  std::string bad_mode = std::string(kMinimalVideo);
+  bad_mode.replace(bad_mode.find("[audio]"), 7, "passthrough = \"always\"\n[audio]");
+  EXPECT_FALSE(parse(bad_mode));
+}
+
 TEST(PresetParse, NumbersMayBeWrittenWithoutAFraction) {
   Result<Preset> p = parse(std::string(kMinimalVideo) + "loudness_lufs = -23\n");
   ASSERT_TRUE(p) << p.error().to_string();
