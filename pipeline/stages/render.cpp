@@ -15,6 +15,7 @@
 #include "codecs/av/av_probe.hpp"
 #include "codecs/av/av_transcode.hpp"
 #include "pipeline/ops/loudness_processing.hpp"
+#include "pipeline/stages/check.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/render_commit.hpp"
 #include "pipeline/stages/render_fingerprint.hpp"
@@ -73,6 +74,7 @@ av::TranscodeOutput output_of(const RenditionPlan& plan, const std::string& path
     tv.encoder.closed_gop = spec.closed_gop;
     tv.encoder.rate_num = v.rate.num;
     tv.encoder.rate_den = v.rate.den;
+    tv.copy = v.copy;
     o.video = tv;
   }
   if (plan.audio) {
@@ -265,6 +267,38 @@ struct MediaJob {
 
 // Plans one video or sound rendition and decides whether it must be made (the manifest may
 // say it is up to date); a rendition that cannot be made fails here, alone.
+/// Whether a failed rule of the source, checked against the preset, is one a copied video
+/// stream would carry into the output (the sound and the container are made anew).
+bool carried_by_copy(const std::string& rule) {
+  return rule.starts_with("video.") || rule.starts_with("gop.") || rule == "file.size" ||
+         rule == "duration";
+}
+
+/// Pass-through for a `passthrough = "when-valid"` preset: the plan changes nothing of the
+/// picture (copy_obstacles) and the source file meets every rule the channel requires of the
+/// video (its recommendations for an encode do not count).
+void decide_copy(RenditionPlan& plan, const SourceFacts& facts) {
+  if (!plan.video || plan.preset.video->passthrough != Passthrough::kWhenValid) return;
+  std::vector<std::string> why = copy_obstacles(plan, facts);
+  if (why.empty()) {
+    auto report = check_output(facts.path, plan.preset);
+    if (!report) why.push_back("the source could not be checked: " + report.error().message);
+    for (const CheckRule& r : report ? report->rules : std::vector<CheckRule>{}) {
+      if (!r.passed && r.required && carried_by_copy(r.name))
+        why.push_back(
+            fmt::format("{} is {}, the channel requires {}", r.name, r.actual, r.expected));
+    }
+  }
+  VideoPlan& v = *plan.video;
+  v.copy = why.empty();
+  if (v.copy) {
+    v.copy_note = "video copied from the source (it meets every rule the channel requires)";
+    return;
+  }
+  v.copy_note = "video encoded, not copied:";
+  for (std::size_t i = 0; i < why.size(); ++i) v.copy_note += (i ? "; " : " ") + why[i];
+}
+
 void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const std::string& stem,
                           const RenderOptions& opt, const RenderManifest& manifest, MediaJob& job,
                           InputReport& report) {
@@ -280,6 +314,7 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     return;
   }
   r.output = (fs::path(opt.out_dir) / plan->output_name).string();
+  decide_copy(*plan, facts);
   if (plan->video) r.enlarged_from = plan->video->enlarged_from;
   if (!needs_making(media_fingerprint(*plan, report.input), manifest, opt.force, r)) {
     r.plan = std::move(*plan);
@@ -287,7 +322,8 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     return;
   }
   job.seek = job.seek < 0 ? plan->start_s : std::min(job.seek, plan->start_s);
-  if (plan->duration_s > 0)
+  // A copied stream is taken whole: the job reads the input to its end.
+  if (plan->duration_s > 0 && !(plan->video && plan->video->copy))
     job.stop = std::max(job.stop, plan->start_s + plan->duration_s);
   else
     job.to_end = true;

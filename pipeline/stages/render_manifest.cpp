@@ -61,7 +61,9 @@ nlohmann::json plan_to_json(const RenditionPlan& p) {
         {"max_bitrate_kbps", v.max_bitrate_kbps},
         {"gop_frames", v.gop_frames},
         {"tone_mapped", v.tone_map},
-        {"filter", v.filter}};
+        {"filter", v.filter},
+        {"copy", v.copy}};
+    if (!v.copy_note.empty()) j["video"]["copy_note"] = v.copy_note;
   }
   if (p.audio) {
     const AudioPlan& a = *p.audio;

@@ -212,4 +212,31 @@ Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& so
   return p;
 }
 
+std::vector<std::string> copy_obstacles(const RenditionPlan& plan, const SourceFacts& source) {
+  std::vector<std::string> out;
+  if (!plan.video || !source.has_video) return {"there is no video stream to copy"};
+  const VideoPlan& v = *plan.video;
+  const VideoSpec& spec = *plan.preset.video;
+  if (source.video_codec != spec.codec)
+    out.push_back(fmt::format("the source is {}, not {}", source.video_codec, spec.codec));
+  if (source.picture.rotation != 0)
+    out.push_back(fmt::format("the picture is turned {} degrees", source.picture.rotation));
+  if (source.picture.sar_num != source.picture.sar_den) out.push_back("its pixels are not square");
+  const SourcePicture& pic = source.picture;
+  if (v.geometry.out_width != pic.width || v.geometry.out_height != pic.height ||
+      v.geometry.crop.width != v.geometry.out_width || v.enlarged_from)
+    out.push_back(fmt::format("the picture is made {}x{} from {}x{}", v.geometry.out_width,
+                              v.geometry.out_height, pic.width, pic.height));
+  if (v.reframe) out.push_back("the window follows the content");
+  if (!source.fps || source.variable_rate || std::abs(v.rate.value() - *source.fps) > 0.01)
+    out.push_back("the frame rate changes");
+  if (source.interlaced) out.push_back("the picture is interlaced");
+  if (v.tone_map) out.push_back("HDR is tone-mapped to SDR");
+  if (plan.start_s > 0 || plan.trimmed_to_limit ||
+      (source.duration_s > 0 && plan.duration_s > 0 && plan.duration_s < source.duration_s - 0.05))
+    out.push_back("the rendition is trimmed");
+  if (plan.fade_in_s > 0 || plan.fade_out_s > 0) out.push_back("the picture fades");
+  return out;
+}
+
 }  // namespace saluran

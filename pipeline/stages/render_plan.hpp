@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/preset.hpp"
@@ -56,6 +57,12 @@ struct VideoPlan {
   /// The source's upright width and height when the picture is enlarged (Enlarge::kToFrame).
   std::optional<std::pair<int, int>> enlarged_from;
   std::string filter;  ///< libavfilter chain from the decoded frame to the encoder's input
+  /// Pass-through (preset `passthrough = "when-valid"`): the source's video stream is copied,
+  /// not encoded; `filter`, bitrate and GOP are then not used.
+  bool copy = false;
+  /// Plain words on the pass-through decision: why the stream was copied, or what kept it
+  /// from being copied; empty when the preset never copies.
+  std::string copy_note;
 };
 
 /// The audio half of a plan.
@@ -86,6 +93,12 @@ struct RenditionPlan {
 /// does not trim. `stem` names the output.
 Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& source,
                                      const RenderOverrides& overrides, const std::string& stem);
+
+/// What in `plan` keeps its source's video stream from being copied as it is (pass-through),
+/// in plain words: the picture is scaled, cropped, padded, rotated, re-timed, deinterlaced or
+/// tone-mapped, the rendition is trimmed or faded, or the codec is not the preset's. Empty when
+/// nothing does (the source file's own rules are checked by the render stage).
+std::vector<std::string> copy_obstacles(const RenditionPlan& plan, const SourceFacts& source);
 
 /// The libavcodec encoder for a preset audio codec name ("mp3" -> "libmp3lame").
 std::string audio_encoder_name(const std::string& codec);

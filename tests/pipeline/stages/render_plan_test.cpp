@@ -303,5 +303,49 @@ TEST(RenderPlan, AnUnknownLengthRunsToTheEndUncut) {
   EXPECT_FALSE(has(p->video->filter, "trim="));
 }
 
+// Pass-through: a camera clip YouTube takes as it is has nothing in its plan that keeps the
+// stream from being copied; each change the plan makes to the picture is named.
+TEST(RenderPlan, CopyObstaclesNameWhatTheRenditionChanges) {
+  SourceFacts clip = camera_clip(10);
+  clip.video_codec = "h264";
+  auto yt = plan_rendition(builtin("youtube"), clip, {}, "C0001");
+  ASSERT_TRUE(yt.ok());
+  EXPECT_TRUE(copy_obstacles(*yt, clip).empty());
+
+  const auto first = [](const std::vector<std::string>& why) {
+    return why.empty() ? std::string("(none)") : why.front();
+  };
+  SourceFacts turned = clip;
+  turned.picture = {1920, 1080, 90, 1, 1};
+  auto t = plan_rendition(builtin("youtube"), turned, {}, "C0001");
+  EXPECT_NE(first(copy_obstacles(*t, turned)).find("turned 90 degrees"), std::string::npos);
+
+  SourceFacts hevc = clip;
+  hevc.video_codec = "hevc";
+  auto h = plan_rendition(builtin("youtube"), hevc, {}, "C0001");
+  EXPECT_EQ(first(copy_obstacles(*h, hevc)), "the source is hevc, not h264");
+
+  RenderOverrides cut;
+  cut.duration_s = 4.0;
+  auto trimmed = plan_rendition(builtin("youtube"), clip, cut, "C0001");
+  EXPECT_EQ(first(copy_obstacles(*trimmed, clip)), "the rendition is trimmed");
+
+  SourceFacts big = clip;  // 4K for Facebook's 1080p: scaled
+  big.picture = {3840, 2160, 0, 1, 1};
+  auto fb = plan_rendition(builtin("facebook-video"), big, {}, "C0001");
+  EXPECT_EQ(first(copy_obstacles(*fb, big)), "the picture is made 1920x1080 from 3840x2160");
+
+  SourceFacts fast = clip;  // 120 fps for YouTube's 60 at most: re-timed
+  fast.fps = 120.0;
+  auto f = plan_rendition(builtin("youtube"), fast, {}, "C0001");
+  EXPECT_EQ(first(copy_obstacles(*f, fast)), "the frame rate changes");
+
+  auto reel = plan_rendition(builtin("instagram-reel"), clip, {}, "C0001");
+  EXPECT_FALSE(copy_obstacles(*reel, clip).empty());  // cropped to 9:16
+  SourceFacts sound = interview(10);
+  EXPECT_EQ(first(copy_obstacles(*plan_rendition(builtin("radio-clip"), sound, {}, "R"), sound)),
+            "there is no video stream to copy");
+}
+
 }  // namespace
 }  // namespace saluran

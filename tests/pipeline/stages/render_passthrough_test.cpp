@@ -1,0 +1,109 @@
+// Pass-through (issue 17): a `passthrough = "when-valid"` preset copies a source's video stream
+// that already meets every rule the channel requires, and encodes it otherwise, saying why.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "pipeline/presets/preset_catalog.hpp"
+#include "pipeline/stages/check.hpp"
+#include "pipeline/stages/render.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace saluran {
+namespace {
+namespace fs = std::filesystem;
+
+Preset builtin_preset(const char* name) {
+  auto catalog = PresetCatalog::load("/nonexistent-user-presets");
+  EXPECT_TRUE(catalog.ok());
+  auto p = catalog->get(name);
+  EXPECT_TRUE(p.ok()) << name;
+  return p ? *p : Preset{};
+}
+
+std::map<std::string, RenditionResult> rendered(const std::string& input, RenderOptions opt) {
+  std::map<std::string, RenditionResult> out;
+  const RenderResult result = render({{input}, opt});
+  EXPECT_EQ(result.reports.size(), 1u);
+  for (const InputReport& r : result.reports) {
+    for (const RenditionResult& x : r.renditions) out[x.preset] = x;
+  }
+  return out;
+}
+
+/// The MD5 of a file's video stream as the ffmpeg CLI copies it out, or empty.
+std::string video_md5(const std::string& file) {
+  const auto r = test::run_command("ffmpeg -v error -i '" + file + "' -map 0:v -c copy -f md5 -");
+  return r.exit_code == 0 ? r.out : std::string();
+}
+
+TEST(PassThrough, ACameraClipTheChannelsTakeAsItIsIsCopiedBitForBit) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("passthrough");
+  RenderOptions opt;
+  opt.out_dir = dir.path().string();
+  opt.presets = {builtin_preset("youtube"), builtin_preset("facebook-video")};
+  const std::string clip = test::sample("camera/C0001.MP4");
+  auto made = rendered(clip, opt);
+  ASSERT_EQ(made.size(), 2u);
+  for (const char* name : {"youtube", "facebook-video"}) {
+    SCOPED_TRACE(name);
+    const RenditionResult& r = made[name];
+    ASSERT_EQ(r.outcome, Outcome::kMade) << (r.error ? r.error->to_string() : "");
+    ASSERT_TRUE(r.plan && r.plan->video);
+    EXPECT_TRUE(r.plan->video->copy) << r.plan->video->copy_note;
+    EXPECT_NE(r.plan->video->copy_note.find("copied"), std::string::npos);
+    EXPECT_EQ(r.video_frames, 0);  // nothing encoded
+    ASSERT_TRUE(r.check);
+    EXPECT_TRUE(r.check->passed()) << r.check->failures();
+    // The camera's GOP is not YouTube's recommended half second: advice, not a failure.
+    if (std::string(name) == "youtube") {
+      EXPECT_NE(r.check->advice().find("gop.length"), std::string::npos) << r.check->advice();
+    }
+    const std::string md5 = video_md5(r.output);
+    if (!md5.empty()) {
+      EXPECT_EQ(md5, video_md5(clip));
+    }
+  }
+  // The same recommendation made a requirement fails the file.
+  Preset strict = builtin_preset("youtube");
+  strict.limits.recommended.clear();
+  auto report = check_output(made["youtube"].output, strict);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->passed());
+  EXPECT_NE(report->failures().find("gop.length"), std::string::npos);
+  EXPECT_TRUE(report->advice().empty());
+}
+
+TEST(PassThrough, ATurnedTrimmedOrForeignSourceIsEncodedAndSaysWhy) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("passthrough");
+  RenderOptions opt;
+  opt.out_dir = dir.path().string();
+  opt.presets = {builtin_preset("youtube")};
+  // A phone clip stored turned (rotation metadata): made upright, so encoded.
+  auto phone = rendered(test::sample("phone/VID_20250314_101500.mp4"), opt);
+  ASSERT_TRUE(phone["youtube"].plan && phone["youtube"].plan->video);
+  EXPECT_FALSE(phone["youtube"].plan->video->copy);
+  EXPECT_NE(phone["youtube"].plan->video->copy_note.find("turned"), std::string::npos)
+      << phone["youtube"].plan->video->copy_note;
+  EXPECT_GT(phone["youtube"].video_frames, 0);
+  // A drone's HEVC: not the preset's codec.
+  auto drone = rendered(test::sample("drone/DJI_0001.MP4"), opt);
+  EXPECT_FALSE(drone["youtube"].plan->video->copy);
+  EXPECT_NE(drone["youtube"].plan->video->copy_note.find("hevc"), std::string::npos);
+  // A trimmed rendition of the camera clip.
+  opt.overrides.duration_s = 2.0;
+  auto trimmed = rendered(test::sample("camera/C0001.MP4"), opt);
+  EXPECT_EQ(trimmed["youtube"].outcome, Outcome::kMade);
+  EXPECT_FALSE(trimmed["youtube"].plan->video->copy);
+  EXPECT_NE(trimmed["youtube"].plan->video->copy_note.find("trimmed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace saluran
