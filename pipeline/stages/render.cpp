@@ -265,8 +265,6 @@ struct MediaJob {
   bool to_end = false;                           ///< some output runs to the input's end
 };
 
-// Plans one video or sound rendition and decides whether it must be made (the manifest may
-// say it is up to date); a rendition that cannot be made fails here, alone.
 /// Whether a failed rule of the source, checked against the preset, is one a copied video
 /// stream would carry into the output (the sound and the container are made anew).
 bool carried_by_copy(const std::string& rule) {
@@ -299,6 +297,8 @@ void decide_copy(RenditionPlan& plan, const SourceFacts& facts) {
   for (std::size_t i = 0; i < why.size(); ++i) v.copy_note += (i ? "; " : " ") + why[i];
 }
 
+// Plans one video or sound rendition and decides whether it must be made (the manifest may
+// say it is up to date); a rendition that cannot be made fails here, alone.
 void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const std::string& stem,
                           const RenderOptions& opt, const RenderManifest& manifest, MediaJob& job,
                           InputReport& report) {

@@ -223,10 +223,12 @@ std::vector<std::string> copy_obstacles(const RenditionPlan& plan, const SourceF
     out.push_back(fmt::format("the picture is turned {} degrees", source.picture.rotation));
   if (source.picture.sar_num != source.picture.sar_den) out.push_back("its pixels are not square");
   const SourcePicture& pic = source.picture;
-  if (v.geometry.out_width != pic.width || v.geometry.out_height != pic.height ||
-      v.geometry.crop.width != v.geometry.out_width || v.enlarged_from)
-    out.push_back(fmt::format("the picture is made {}x{} from {}x{}", v.geometry.out_width,
-                              v.geometry.out_height, pic.width, pic.height));
+  const FrameGeometry& g = v.geometry;
+  if (g.out_width != pic.width || g.out_height != pic.height || g.scaled_width != pic.width ||
+      g.scaled_height != pic.height || g.crop.width != g.out_width ||
+      g.crop.height != g.out_height || v.enlarged_from)
+    out.push_back(fmt::format("the picture is made {}x{} from {}x{}", g.out_width, g.out_height,
+                              pic.width, pic.height));
   if (v.reframe) out.push_back("the window follows the content");
   if (!source.fps || source.variable_rate || std::abs(v.rate.value() - *source.fps) > 0.01)
     out.push_back("the frame rate changes");

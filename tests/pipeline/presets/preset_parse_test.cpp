@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -782,9 +783,13 @@ TEST_F(BuiltinPresets, JsonHasEveryFieldWithEnumNames) {
   EXPECT_EQ(j["limits"]["max_file_bytes"], 274877906944u);
   EXPECT_EQ(j["trim"]["fade_out_s"], 0);
   EXPECT_EQ(j["video"]["enlarge"], "never");
-  EXPECT_EQ(j["video"].size(), 20u);  // every VideoSpec member
+  EXPECT_EQ(j["video"]["passthrough"], "when-valid");  // from youtube
+  EXPECT_NE(
+      std::find(j["limits"]["recommended"].begin(), j["limits"]["recommended"].end(), "gop.length"),
+      j["limits"]["recommended"].end());
+  EXPECT_EQ(j["video"].size(), 21u);  // every VideoSpec member
   EXPECT_EQ(j["audio"].size(), 8u);
-  EXPECT_EQ(j["limits"].size(), 8u);
+  EXPECT_EQ(j["limits"].size(), 9u);
   EXPECT_EQ(j["trim"].size(), 4u);
 
   const nlohmann::json radio = preset_to_json(get("radio-clip"));
