@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
-#include "pipeline/presets/preset_catalog.hpp"
 #include "pipeline/stages/check.hpp"
 #include "pipeline/stages/render.hpp"
+#include "tests/support/builtin_preset.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -17,14 +17,6 @@
 namespace saluran {
 namespace {
 namespace fs = std::filesystem;
-
-Preset builtin_preset(const char* name) {
-  auto catalog = PresetCatalog::load("/nonexistent-user-presets");
-  EXPECT_TRUE(catalog.ok());
-  auto p = catalog->get(name);
-  EXPECT_TRUE(p.ok()) << name;
-  return p ? *p : Preset{};
-}
 
 std::map<std::string, RenditionResult> rendered(const std::string& input, RenderOptions opt) {
   std::map<std::string, RenditionResult> out;
@@ -47,7 +39,7 @@ TEST(PassThrough, ACameraClipTheChannelsTakeAsItIsIsCopiedBitForBit) {
   test::TempDir dir("passthrough");
   RenderOptions opt;
   opt.out_dir = dir.path().string();
-  opt.presets = {builtin_preset("youtube"), builtin_preset("facebook-video")};
+  opt.presets = {test::builtin("youtube"), test::builtin("facebook-video")};
   const std::string clip = test::sample("camera/C0001.MP4");
   auto made = rendered(clip, opt);
   ASSERT_EQ(made.size(), 2u);
@@ -71,7 +63,7 @@ TEST(PassThrough, ACameraClipTheChannelsTakeAsItIsIsCopiedBitForBit) {
     }
   }
   // The same recommendation made a requirement fails the file.
-  Preset strict = builtin_preset("youtube");
+  Preset strict = test::builtin("youtube");
   strict.limits.recommended.clear();
   auto report = check_output(made["youtube"].output, strict);
   ASSERT_TRUE(report.ok());
@@ -85,7 +77,7 @@ TEST(PassThrough, ATurnedTrimmedOrForeignSourceIsEncodedAndSaysWhy) {
   test::TempDir dir("passthrough");
   RenderOptions opt;
   opt.out_dir = dir.path().string();
-  opt.presets = {builtin_preset("youtube")};
+  opt.presets = {test::builtin("youtube")};
   // A phone clip stored turned (rotation metadata): made upright, so encoded.
   auto phone = rendered(test::sample("phone/VID_20250314_101500.mp4"), opt);
   ASSERT_TRUE(phone["youtube"].plan && phone["youtube"].plan->video);
