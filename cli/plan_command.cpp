@@ -77,10 +77,12 @@ void print_channel(const ChannelPlan& c) {
   std::cout << fmt::format("\n== {} ({})\n", c.channel.name, channel_kind_name(c.channel.kind));
   print_text(c);
   if (c.media.empty()) std::cout << "  media: none\n";
-  for (const PlannedMedia& m : c.media)
+  for (const PlannedMedia& m : c.media) {
     std::cout << fmt::format("  {:<8} {:<20} {:<8} {}  <- {}  (upload as {})\n",
                              media_role_name(m.role), m.preset, m.made ? "made" : "to make",
                              m.file.string(), m.source.filename().string(), m.upload_name);
+    if (!m.copy_note.empty()) std::cout << "           " << m.copy_note << '\n';
+  }
   print_problems(c.problems, "  ");
 }
 
@@ -181,7 +183,8 @@ Runner add_plan_command(CLI::App& app) {
       "plan",
       "Show what publishing STORY will do, per channel: the renditions it needs (made or to\n"
       "make), the text exactly as it will appear (cut to the channel's limits at a word\n"
-      "boundary, hashtags placed, {link} where the website post's link goes), and what is wrong\n"
+      "boundary, hashtags placed, {link} where the website post's link goes), whether a video\n"
+      "is copied from its source or encoded (pass-through), and what is wrong\n"
       "(a missing cover, a caption over the limit, a clip too long, TODO text, a channel not in\n"
       "channels.toml). Nothing is rendered or sent.\n"
       "Exit code: 0 ready, 1 problems to fix, 2 usage, 3 the story, channels or library cannot\n"

@@ -36,6 +36,10 @@ struct PlannedMedia {
   int width = 0;       ///< of the rendition as planned (0: unknown)
   int height = 0;      ///< of the rendition as planned (0: unknown)
   double seconds = 0;  ///< length of a video or sound rendition as planned (0: unknown)
+  /// Pass-through (a `passthrough = "when-valid"` video preset): the source's video stream is
+  /// copied, not encoded; as the render recorded it when made, else as render will decide.
+  bool copy = false;
+  std::string copy_note;  ///< why copied or encoded, in plain words (empty: no pass-through)
 };
 
 /// The text exactly as the channel will show it (cut to its limits at a word boundary).

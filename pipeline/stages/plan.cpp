@@ -15,6 +15,7 @@
 #include "pipeline/ops/post_text.hpp"
 #include "pipeline/ops/render_geometry.hpp"
 #include "pipeline/ops/x_text.hpp"
+#include "pipeline/stages/passthrough.hpp"
 #include "pipeline/stages/plan_platform.hpp"
 #include "pipeline/stages/render_manifest.hpp"
 #include "pipeline/stages/story_media.hpp"
@@ -26,8 +27,13 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string number_text(std::size_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  // Built forwards: GCC 12 warns (-Wrestrict, a false alarm) on string::insert here.
+  const std::string digits = std::to_string(n);
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
   return s;
 }
 
@@ -295,6 +301,37 @@ void plan_shape(const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
   pm.seconds = p.kind == PresetKind::kImage ? 0 : std::max(0.0, seconds);
 }
 
+// Whether the rendition copies the source's video: as the manifest records it when made, else
+// decided as render will (the library file is read for its GOP survey).
+void plan_copy(const Context& cx, const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
+  if (!p.video || p.video->passthrough != Passthrough::kWhenValid) return;
+  if (pm.made) {
+    const ManifestEntry* e = cx.manifest.find(pm.file.string());
+    if (e == nullptr) return;
+    const auto details = nlohmann::json::parse(e->details, nullptr, false);
+    const nlohmann::json::json_pointer at("/plan/video");
+    if (!details.is_object() || !details.contains(at) || !details[at].is_object()) return;
+    const nlohmann::json& video = details[at];
+    pm.copy = video.value("copy", false);
+    if (video.contains("copy_note") && video["copy_note"].is_string())
+      pm.copy_note = video["copy_note"].get<std::string>();
+    return;
+  }
+  SourceFacts facts = source_facts(m.asset.info);
+  facts.path = pm.source.string();
+  RenderOverrides o;
+  o.focus = m.ref.focus;
+  if (m.ref.trim) {
+    o.start_s = m.ref.trim->start_s;
+    o.duration_s = m.ref.trim->end_s - m.ref.trim->start_s;
+  }
+  auto plan = plan_rendition(p, facts, o, pm.source.stem().string());
+  if (!plan) return;  // render reports why it cannot make the rendition
+  decide_copy(*plan, facts);
+  pm.copy = plan->video && plan->video->copy;
+  if (plan->video) pm.copy_note = plan->video->copy_note;
+}
+
 PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p) {
   PlannedMedia pm;
   pm.role = m.ref.role;
@@ -314,6 +351,7 @@ PlannedMedia planned(const Context& cx, const ResolvedMedia& m, const Preset& p)
   pm.focus = m.ref.focus;
   pm.trim = m.ref.trim;
   plan_shape(m, p, pm);
+  plan_copy(cx, m, p, pm);
   return pm;
 }
 
@@ -446,12 +484,14 @@ nlohmann::json media_json(const PlannedMedia& m) {
                    {"file", m.file.string()},
                    {"kind", m.kind},
                    {"made", m.made},
+                   {"copy", m.copy},
                    {"upload_name", m.upload_name},
                    {"aspect", m.aspect},
                    {"width", m.width},
                    {"height", m.height},
                    {"alt", m.alt},
                    {"caption", m.caption}};
+  if (!m.copy_note.empty()) j["copy_note"] = m.copy_note;
   j["focus"] = m.focus ? nlohmann::json{m.focus->x, m.focus->y} : nlohmann::json();
   j["trim"] = m.trim ? nlohmann::json{m.trim->start_s, m.trim->end_s} : nlohmann::json();
   return j;

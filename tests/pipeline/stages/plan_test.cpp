@@ -246,10 +246,15 @@ TEST_F(PlanTest, EveryChannelGetsItsRenditions) {
   ASSERT_EQ(yt.media.size(), 2u);
   EXPECT_EQ(yt.media[0].preset, "youtube-thumbnail");
   EXPECT_EQ(yt.media[1].preset, "youtube");
+  // The camera clip meets YouTube's rules: its video is copied, and the plan says so.
+  EXPECT_TRUE(yt.media[1].copy) << yt.media[1].copy_note;
+  EXPECT_NE(yt.media[1].copy_note.find("copied"), std::string::npos);
   // X posts the video alone (four photos or one video), and says so.
   const ChannelPlan& x = channel(p, "x");
   ASSERT_EQ(x.media.size(), 1u);
   EXPECT_EQ(x.media[0].kind, "video");
+  EXPECT_FALSE(x.media[0].copy);  // x-video always encodes: no note
+  EXPECT_TRUE(x.media[0].copy_note.empty());
   EXPECT_TRUE(mentions(x.problems, "the video is posted"));
   EXPECT_EQ(
       channel(p, "instagram").media[0].public_url.rfind("https://cdn.example.go.id/render/", 0),
@@ -277,6 +282,27 @@ TEST_F(PlanTest, MadeWhenTheRenderManifestHoldsTheOutput) {
   const ChannelPlan& web = channel(p, "website");
   EXPECT_TRUE(web.media[0].made);
   EXPECT_FALSE(web.media[1].made);
+  fs::remove_all(render_dir_);
+}
+
+TEST_F(PlanTest, PassThroughOfAMadeRenditionIsWhatTheRenderRecorded) {
+  fs::create_directories(render_dir_);
+  const fs::path file = render_dir_ / "C0001.youtube.mp4";
+  { std::ofstream(file) << "mp4"; }
+  RenderManifest m;
+  const std::string details =
+      R"({"plan":{"video":{"copy":false,"copy_note":"video encoded, not copied: recorded"}}})";
+  m.outputs[file.filename().string()] = {"x", "youtube", file.string(), Outcome::kMade,
+                                         "f", details};
+  ASSERT_TRUE(write_render_manifest(render_dir_.string(), m).ok());
+  const PublishPlan p = plan(story(full_story()));
+  const PlannedMedia& yt = channel(p, "youtube").media[1];
+  EXPECT_TRUE(yt.made);
+  EXPECT_FALSE(yt.copy);
+  EXPECT_EQ(yt.copy_note, "video encoded, not copied: recorded");
+  const nlohmann::json j = plan_json(p);
+  EXPECT_EQ(j["channels"][4]["media"][1]["copy"], false);
+  EXPECT_EQ(j["channels"][4]["media"][1]["copy_note"], "video encoded, not copied: recorded");
   fs::remove_all(render_dir_);
 }
 
