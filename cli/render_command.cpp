@@ -94,6 +94,8 @@ std::string made_facts(const RenditionResult& r) {
   if (r.enlarged_from) {
     out += fmt::format("  enlarged from {}x{}", r.enlarged_from->first, r.enlarged_from->second);
   }
+  if (r.plan && r.plan->video && r.plan->video->copy) out += "  video copied from the source";
+  if (r.plan && !r.plan->segment_note.empty()) out += "  kept " + r.plan->segment_note;
   if (r.check && r.check->loudness) {
     out += fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
                        r.check->loudness->true_peak_dbtp);

@@ -37,6 +37,7 @@ namespace saluran::av {
 struct MovingCrop {
   std::vector<int> x;  ///< left edge in the chain's picture at the crop, per source frame
   double fps = 0;      ///< source frames per second, to find a frame's entry
+  double start_s = 0;  ///< the time of x[0]: the first frame's (a video may start after 0)
 };
 
 /// The picture half of an output.

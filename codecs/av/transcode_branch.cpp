@@ -43,7 +43,7 @@ Status move_crop(Branch& b, const AVFrame* frame) {
   const MovingCrop& m = *b.moving_crop;
   const double t = static_cast<double>(frame->pts) * b.in_tb;
   const auto last = static_cast<std::int64_t>(m.x.size()) - 1;
-  const std::int64_t i = std::clamp<std::int64_t>(std::llround(t * m.fps), 0, last);
+  const std::int64_t i = std::clamp<std::int64_t>(std::llround((t - m.start_s) * m.fps), 0, last);
   const int x = m.x[static_cast<std::size_t>(i)];
   if (x == b.last_crop_x) return Ok{};
   b.last_crop_x = x;

@@ -79,31 +79,32 @@ PosterCandidate measure_candidate(const Picture& small_frame, double time_s) {
   return c;
 }
 
-PosterChoice choose_poster(const std::vector<PosterCandidate>& candidates) {
-  PosterChoice choice;
-  if (candidates.empty()) return choice;
-  const std::size_t n = candidates.size();
+namespace {
 
-  double first_t = candidates[0].time_s;
-  double last_t = candidates[0].time_s;
-  std::vector<double> sharp_ok;
-  std::vector<double> changes;
-  for (const auto& c : candidates) {
-    first_t = std::min(first_t, c.time_s);
-    last_t = std::max(last_t, c.time_s);
-    if (!badly_exposed(c)) sharp_ok.push_back(c.sharpness);
-    changes.push_back(c.change);
+// What choose_poster and poster_scores judge a candidate by, against the clip's own figures.
+struct Judge {
+  explicit Judge(const std::vector<PosterCandidate>& candidates) {
+    first_t = last_t = candidates.empty() ? 0 : candidates[0].time_s;
+    std::vector<double> sharp_ok;
+    std::vector<double> changes;
+    for (const auto& c : candidates) {
+      first_t = std::min(first_t, c.time_s);
+      last_t = std::max(last_t, c.time_s);
+      if (!badly_exposed(c)) sharp_ok.push_back(c.sharpness);
+      changes.push_back(c.change);
+    }
+    // The clip's own sharpness, from frames that can be seen at all (black frames are
+    // "blurred").
+    if (sharp_ok.empty()) {
+      for (const auto& c : candidates) sharp_ok.push_back(c.sharpness);
+    }
+    best_sharp = std::max(1e-9, percentile(sharp_ok, 0.9));
+    change_limit = std::max(kChangeFloor, kChangeFactor * percentile(changes, 0.5));
+    // A clip under three seconds has no middle to prefer.
+    edges_apply = last_t - first_t > 3 * kEdgeSeconds;
   }
-  // The clip's own sharpness, from frames that can be seen at all (black frames are "blurred").
-  if (sharp_ok.empty()) {
-    for (const auto& c : candidates) sharp_ok.push_back(c.sharpness);
-  }
-  const double best_sharp = std::max(1e-9, percentile(sharp_ok, 0.9));
-  const double change_limit = std::max(kChangeFloor, kChangeFactor * percentile(changes, 0.5));
-  // A clip under three seconds has no middle to prefer.
-  const bool edges_apply = last_t - first_t > 3 * kEdgeSeconds;
 
-  auto fails = [&](const PosterCandidate& c) {
+  unsigned fails(const PosterCandidate& c) const {
     unsigned f = 0;
     if (edges_apply && (c.time_s < first_t + kEdgeSeconds || c.time_s > last_t - kEdgeSeconds))
       f |= kEdges;
@@ -111,13 +112,44 @@ PosterChoice choose_poster(const std::vector<PosterCandidate>& candidates) {
     if (c.sharpness < kBlurFraction * best_sharp) f |= kBlur;
     if (badly_exposed(c)) f |= kExposure;
     return f;
-  };
-  auto score = [&](const PosterCandidate& c) {
+  }
+
+  double score(const PosterCandidate& c) const {
     const double sharp = std::min(1.0, c.sharpness / best_sharp);
     const double exposure = std::clamp(1.0 - std::abs(c.mean_luma - 118.0) / 118.0, 0.0, 1.0);
     const double face = c.faces > 0 ? 1.0 + 0.5 * std::min(1.0, c.face_area * 8.0) : 0.0;
     return 0.6 * sharp + 0.4 * exposure + face - std::min(1.0, c.change);
-  };
+  }
+
+  double first_t = 0;
+  double last_t = 0;
+  double best_sharp = 1e-9;
+  double change_limit = kChangeFloor;
+  bool edges_apply = false;
+};
+
+}  // namespace
+
+std::vector<double> poster_scores(const std::vector<PosterCandidate>& candidates) {
+  const Judge judge(candidates);
+  std::vector<double> out;
+  out.reserve(candidates.size());
+  for (PosterCandidate c : candidates) {
+    const bool unusable = (judge.fails(c) & (kBlur | kExposure)) != 0;
+    c.change = 0;  // a cut inside a part is no fault of the part
+    out.push_back(judge.score(c) - (unusable ? 1.0 : 0.0));
+  }
+  return out;
+}
+
+PosterChoice choose_poster(const std::vector<PosterCandidate>& candidates) {
+  PosterChoice choice;
+  if (candidates.empty()) return choice;
+  const std::size_t n = candidates.size();
+  const Judge judge(candidates);
+  const double best_sharp = judge.best_sharp;
+  auto fails = [&](const PosterCandidate& c) { return judge.fails(c); };
+  auto score = [&](const PosterCandidate& c) { return judge.score(c); };
 
   // Rules are given up one at a time, least important first, until some frame passes.
   const unsigned levels[] = {kEdges | kTransition | kBlur | kExposure,

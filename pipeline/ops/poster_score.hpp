@@ -44,4 +44,9 @@ struct PosterChoice {
 /// always returns a choice when `candidates` is not empty (index 0, score 0 when it is).
 PosterChoice choose_poster(const std::vector<PosterCandidate>& candidates);
 
+/// How good a picture each candidate is, as choose_poster weighs it (sharpness and exposure
+/// against the clip's own, faces), less 1 for a blurred or badly exposed frame; change,
+/// transitions and the first and last second are not held against it. One per candidate.
+std::vector<double> poster_scores(const std::vector<PosterCandidate>& candidates);
+
 }  // namespace saluran

@@ -200,6 +200,7 @@ std::shared_ptr<const av::MovingCrop> moving_crop_for(const VideoPlan& v, Shared
   r.warnings.insert(r.warnings.end(), t.warnings.begin(), t.warnings.end());
   auto m = std::make_shared<av::MovingCrop>();
   m->fps = t.fps;
+  m->start_s = t.start_s;
   const double scale = static_cast<double>(g.scaled_width) / std::max(1, t.frame_width);
   const int room = g.scaled_width - g.crop.width;
   for (int left : t.left) {
@@ -262,12 +263,6 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
     report.renditions.push_back(std::move(r));
     return;
   }
-  job.seek = job.seek < 0 ? plan->start_s : std::min(job.seek, plan->start_s);
-  // A copied stream is taken whole: the job reads the input to its end.
-  if (plan->duration_s > 0 && !(plan->video && plan->video->copy))
-    job.stop = std::max(job.stop, plan->start_s + plan->duration_s);
-  else
-    job.to_end = true;
   // A window that follows the content is planned once the pictures are made (add_moving_crops):
   // the poster and every window shape share one analysis decode.
   if (plan->video && plan->video->reframe) job.reframed.push_back(job.outputs.size());
@@ -275,6 +270,63 @@ void plan_media_rendition(const Preset& preset, const SourceFacts& facts, const 
   r.plan = std::move(*plan);
   job.rendition_of_output.push_back(report.renditions.size());
   report.renditions.push_back(std::move(r));
+}
+
+// Where the job's one decode starts and stops: from the earliest start of its outputs to the
+// latest end of a trimmed one, or to the input's end when some output runs there (a copied
+// stream is taken whole). `planned` holds the renditions the job's outputs are of.
+void set_job_span(MediaJob& job, const InputReport& planned) {
+  job.seek = -1;
+  job.stop = 0;
+  job.to_end = false;
+  for (std::size_t i : job.rendition_of_output) {
+    const RenditionPlan& plan = *planned.renditions[i].plan;
+    job.seek = job.seek < 0 ? plan.start_s : std::min(job.seek, plan.start_s);
+    if (plan.duration_s > 0 && !(plan.video && plan.video->copy))
+      job.stop = std::max(job.stop, plan.start_s + plan.duration_s);
+    else
+      job.to_end = true;
+  }
+}
+
+// A video cut to its channel's limit with no start given keeps the part chosen by content
+// (segment_from, on the analysis the poster and the reframing share); its plan is made again
+// from that start. When the clip cannot be analysed the first seconds are kept, and the note
+// says why.
+void choose_segments(SharedAnalysis& analysis, const SourceFacts& facts, const std::string& stem,
+                     const RenderOptions& opt, MediaJob& job, InputReport& planned) {
+  for (std::size_t o = 0; o < job.outputs.size(); ++o) {
+    RenditionResult& r = planned.renditions[job.rendition_of_output[o]];
+    RenditionPlan& plan = *r.plan;
+    if (!plan.segment_by_content) continue;
+    const Result<VideoAnalysis>& a = analysis.get(true);
+    const Result<SegmentChoice> choice =
+        a ? segment_from(*a, plan.duration_s) : Result<SegmentChoice>(a.error());
+    if (!choice) {
+      plan.segment_note = fmt::format("the first {:.1f} s (the clip could not be analysed: {})",
+                                      plan.duration_s, choice.error().message);
+      continue;
+    }
+    if (choice->start_s > plan.start_s + 0.01) {
+      RenderOverrides from = opt.overrides;
+      from.start_s = choice->start_s;
+      from.duration_s = plan.duration_s;
+      auto again = plan_rendition(plan.preset, facts, from, stem);
+      if (!again) {
+        plan.segment_note = fmt::format("the first {:.1f} s (from {:.1f} s it cannot be made: {})",
+                                        plan.duration_s, choice->start_s, again.error().message);
+        continue;
+      }
+      again->trimmed_to_limit = true;
+      again->segment_by_content = true;
+      if (plan.video && again->video) again->video->copy_note = plan.video->copy_note;
+      auto moving = job.outputs[o].video ? job.outputs[o].video->moving_crop : nullptr;
+      plan = std::move(*again);
+      job.outputs[o] = output_of(plan, r.output);
+      if (job.outputs[o].video) job.outputs[o].video->moving_crop = std::move(moving);
+    }
+    plan.segment_note = choice->reason;
+  }
 }
 
 // What a made file is: its size, and its length and frame as a probe reads them back.
@@ -404,6 +456,8 @@ void render_renditions(const MediaInfo& info, const std::string& stem, const Ren
   for (const Preset* p : media) plan_media_rendition(*p, facts, stem, opt, manifest, job, planned);
   SharedAnalysis analysis(report.input, events, facts.duration_s);
   analysis.reframe_wanted = !job.reframed.empty();
+  choose_segments(analysis, facts, stem, opt, job, planned);
+  set_job_span(job, planned);
   render_pictures(
       info, stem, pictures, opt, manifest, [&] { return analysis.poster(); }, report);
   add_moving_crops(analysis, job, planned);

@@ -31,11 +31,11 @@ Result<std::string> input_stamp(const std::string& input) {
 Result<std::string> media_fingerprint(const RenditionPlan& plan, const std::string& input) {
   auto stamp = input_stamp(input);
   if (!stamp) return stamp.error();
-  return hash64_hex(fmt::format("{}|{}|{}|{}|{}|{}{}", *stamp, preset_to_json(plan.preset).dump(),
-                                plan.video ? plan.video->filter : "",
-                                plan.audio ? plan.audio->filter : "",
-                                plan.video ? plan.video->bitrate_kbps : 0, plan.duration_s,
-                                plan.video && plan.video->copy ? "|copy" : ""));
+  return hash64_hex(fmt::format(
+      "{}|{}|{}|{}|{}|{}{}{}", *stamp, preset_to_json(plan.preset).dump(),
+      plan.video ? plan.video->filter : "", plan.audio ? plan.audio->filter : "",
+      plan.video ? plan.video->bitrate_kbps : 0, plan.duration_s,
+      plan.video && plan.video->copy ? "|copy" : "", plan.segment_by_content ? "|content" : ""));
 }
 
 Result<std::string> picture_fingerprint(const Preset& preset, const std::string& input,

@@ -381,7 +381,12 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
   return poster_from(*analysis);
 }
 
-Result<PosterPick> poster_from(const VideoAnalysis& analysis) {
+namespace {
+
+// The poster candidates of `analysis` with their change against nearby frames and whether they
+// lie near a cut filled in; `cuts` gets the shot starts (frame indices).
+Result<std::vector<PosterCandidate>> judged_candidates(const VideoAnalysis& analysis,
+                                                        std::vector<std::size_t>& cuts) {
   if (!analysis.wants.poster || !analysis.samples)
     return make_error(ErrorCode::kInvalidArgument,
                       "was analysed without poster candidates: a poster needs them", analysis.path);
@@ -392,7 +397,7 @@ Result<PosterPick> poster_from(const VideoAnalysis& analysis) {
     return make_error(ErrorCode::kCorrupt, "no video frame could be decoded", analysis.path);
 
   const std::size_t n = signatures.size();
-  const std::vector<std::size_t> cuts = find_shot_starts(signatures);
+  cuts = find_shot_starts(signatures);
   const auto guard = static_cast<std::size_t>(
       std::lround(kCutGuardSeconds * measured_fps(analysis.samples->times)));
   for (std::size_t k = 0; k < candidates.size(); ++k) {
@@ -404,12 +409,38 @@ Result<PosterPick> poster_from(const VideoAnalysis& analysis) {
       if (c > 0 && (c > i ? c - i : i - c) <= guard) candidates[k].near_cut = true;
     }
   }
+  return candidates;
+}
+
+}  // namespace
+
+Result<PosterPick> poster_from(const VideoAnalysis& analysis) {
+  std::vector<std::size_t> cuts;
+  auto judged = judged_candidates(analysis, cuts);
+  if (!judged) return judged.error();
+  const std::vector<PosterCandidate>& candidates = *judged;
   const PosterChoice choice = choose_poster(candidates);
   PosterPick pick;
   pick.time_s = candidates[choice.index].time_s;
   pick.reason = choice.reason;
   pick.warnings = analysis.samples->poster_face_warnings.summary();
   return pick;
+}
+
+Result<SegmentChoice> segment_from(const VideoAnalysis& analysis, double length_s) {
+  std::vector<std::size_t> cuts;
+  auto judged = judged_candidates(analysis, cuts);
+  if (!judged) return judged.error();
+  const std::vector<double>& times = analysis.samples->times;
+  SegmentInputs in;
+  in.scores = poster_scores(*judged);
+  for (const PosterCandidate& c : *judged) in.times.push_back(c.time_s);
+  for (std::size_t c : cuts)
+    if (c < times.size()) in.shot_starts.push_back(times[c]);
+  in.clip_start_s = times.empty() ? 0 : times.front();
+  const double fps = measured_fps(times);
+  in.clip_end_s = times.empty() ? 0 : times.back() + (fps > 0 ? 1 / fps : 0);
+  return choose_segment(in, length_s);
 }
 
 }  // namespace saluran

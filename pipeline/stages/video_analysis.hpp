@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "pipeline/model/error.hpp"
+#include "pipeline/ops/segment_choice.hpp"
 #include "pipeline/run/cancel.hpp"
 #include "pipeline/stages/face_detector.hpp"
 
@@ -117,5 +118,11 @@ Result<ReframeTrack> reframe_from(const VideoAnalysis& analysis, double aspect);
 /// The poster of `analysis`, as pick_poster describes it. An error when the analysis was made
 /// without `wants.poster`, or no frame could be decoded.
 Result<PosterPick> poster_from(const VideoAnalysis& analysis);
+
+/// The part of `length_s` seconds a channel with a length limit gets, chosen by content
+/// (choose_segment over the poster candidates' scores, starting at the clip's start, at a cut or
+/// so as to end with the clip), in the clip's clock (times from its start, as the render's trim
+/// counts them). An error when the analysis was made without `wants.poster`.
+Result<SegmentChoice> segment_from(const VideoAnalysis& analysis, double length_s);
 
 }  // namespace saluran
