@@ -52,7 +52,8 @@ SegmentChoice choose_segment(const SegmentInputs& in, double length_s) {
     how = why;
   };
   for (double s : in.shot_starts)
-    if (s > in.clip_start_s + 1e-3 && s <= latest + 1e-3) consider(std::min(s, latest), "starting at a cut");
+    if (s > in.clip_start_s + 1e-3 && s <= latest + 1e-3)
+      consider(std::min(s, latest), "starting at a cut");
   consider(latest, "ending with the clip");
   if (best.start_s == in.clip_start_s) {
     best.reason = fmt::format("the first {:.1f} s: no later part scores better", length_s);

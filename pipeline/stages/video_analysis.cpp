@@ -386,7 +386,7 @@ namespace {
 // The poster candidates of `analysis` with their change against nearby frames and whether they
 // lie near a cut filled in; `cuts` gets the shot starts (frame indices).
 Result<std::vector<PosterCandidate>> judged_candidates(const VideoAnalysis& analysis,
-                                                        std::vector<std::size_t>& cuts) {
+                                                       std::vector<std::size_t>& cuts) {
   if (!analysis.wants.poster || !analysis.samples)
     return make_error(ErrorCode::kInvalidArgument,
                       "was analysed without poster candidates: a poster needs them", analysis.path);
