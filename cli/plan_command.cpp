@@ -82,6 +82,7 @@ void print_channel(const ChannelPlan& c) {
                              media_role_name(m.role), m.preset, m.made ? "made" : "to make",
                              m.file.string(), m.source.filename().string(), m.upload_name);
     if (!m.copy_note.empty()) std::cout << "           " << m.copy_note << '\n';
+    if (!m.shared_note.empty()) std::cout << "           " << m.shared_note << '\n';
   }
   print_problems(c.problems, "  ");
 }
@@ -184,7 +185,8 @@ Runner add_plan_command(CLI::App& app) {
       "Show what publishing STORY will do, per channel: the renditions it needs (made or to\n"
       "make), the text exactly as it will appear (cut to the channel's limits at a word\n"
       "boundary, hashtags placed, {link} where the website post's link goes), whether a video\n"
-      "is copied from its source or encoded (pass-through), and what is wrong\n"
+      "is copied from its source or encoded (pass-through) and which channels share one encode,\n"
+      "and what is wrong\n"
       "(a missing cover, a caption over the limit, a clip too long, TODO text, a channel not in\n"
       "channels.toml). Nothing is rendered or sent.\n"
       "Exit code: 0 ready, 1 problems to fix, 2 usage, 3 the story, channels or library cannot\n"

@@ -96,6 +96,7 @@ std::string made_facts(const RenditionResult& r) {
   }
   if (r.plan && r.plan->video && r.plan->video->copy) out += "  video copied from the source";
   if (r.plan && !r.plan->segment_note.empty()) out += "  kept " + r.plan->segment_note;
+  if (r.plan && !r.plan->shared_note.empty()) out += "  " + r.plan->shared_note;
   if (r.check && r.check->loudness) {
     out += fmt::format("  {:.1f} LUFS {:.1f} dBTP", r.check->loudness->integrated_lufs,
                        r.check->loudness->true_peak_dbtp);

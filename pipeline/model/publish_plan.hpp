@@ -40,6 +40,9 @@ struct PlannedMedia {
   /// copied, not encoded; as the render recorded it when made, else as render will decide.
   bool copy = false;
   std::string copy_note;  ///< why copied or encoded, in plain words (empty: no pass-through)
+  /// One encode serves this rendition and others of the same source (render's shared_encodes):
+  /// which, with whose settings; empty when it is encoded for itself.
+  std::string shared_note;
 };
 
 /// The text exactly as the channel will show it (cut to its limits at a word boundary).

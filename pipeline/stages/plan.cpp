@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +19,7 @@
 #include "pipeline/stages/passthrough.hpp"
 #include "pipeline/stages/plan_platform.hpp"
 #include "pipeline/stages/render_manifest.hpp"
+#include "pipeline/stages/shared_encode.hpp"
 #include "pipeline/stages/story_media.hpp"
 #include "pipeline/stages/story_parse.hpp"
 
@@ -303,21 +305,26 @@ void plan_shape(const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
 
 // Whether the rendition copies the source's video: as the manifest records it when made, else
 // decided as render will (the library file is read for its GOP survey).
-void plan_copy(const Context& cx, const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
-  if (!p.video || p.video->passthrough != Passthrough::kWhenValid) return;
-  if (pm.made) {
-    const ManifestEntry* e = cx.manifest.find(pm.file.string());
-    if (e == nullptr) return;
-    const auto details = nlohmann::json::parse(e->details, nullptr, false);
-    const nlohmann::json::json_pointer at("/plan/video");
-    if (!details.is_object() || !details.contains(at) || !details[at].is_object()) return;
-    const nlohmann::json& video = details[at];
-    pm.copy = video.value("copy", false);
-    if (video.contains("copy_note") && video["copy_note"].is_string())
-      pm.copy_note = video["copy_note"].get<std::string>();
-    return;
-  }
-  SourceFacts facts = source_facts(m.asset.info);
+// The plan of a made rendition as the render manifest records it (its "plan" object); null when
+// there is none.
+nlohmann::json recorded_plan(const Context& cx, const PlannedMedia& pm) {
+  const ManifestEntry* e = cx.manifest.find(pm.file.string());
+  if (e == nullptr) return nullptr;
+  auto details = nlohmann::json::parse(e->details, nullptr, false);
+  if (!details.is_object() || !details.contains("plan") || !details["plan"].is_object())
+    return nullptr;
+  return details["plan"];
+}
+
+std::string text_at(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+// The rendition's plan as render will make it from the library file, with the story's trim and
+// focal point.
+Result<RenditionPlan> render_plan_of(const ResolvedMedia& m, const Preset& p,
+                                     const PlannedMedia& pm, SourceFacts& facts) {
+  facts = source_facts(m.asset.info);
   facts.path = pm.source.string();
   RenderOverrides o;
   o.focus = m.ref.focus;
@@ -325,7 +332,20 @@ void plan_copy(const Context& cx, const ResolvedMedia& m, const Preset& p, Plann
     o.start_s = m.ref.trim->start_s;
     o.duration_s = m.ref.trim->end_s - m.ref.trim->start_s;
   }
-  auto plan = plan_rendition(p, facts, o, pm.source.stem().string());
+  return plan_rendition(p, facts, o, pm.source.stem().string());
+}
+
+void plan_copy(const Context& cx, const ResolvedMedia& m, const Preset& p, PlannedMedia& pm) {
+  if (!p.video || p.video->passthrough != Passthrough::kWhenValid) return;
+  if (pm.made) {
+    const nlohmann::json plan = recorded_plan(cx, pm);
+    if (!plan.is_object() || !plan.contains("video") || !plan["video"].is_object()) return;
+    pm.copy = plan["video"].value("copy", false);
+    pm.copy_note = text_at(plan["video"], "copy_note");
+    return;
+  }
+  SourceFacts facts;
+  auto plan = render_plan_of(m, p, pm, facts);
   if (!plan) return;  // render reports why it cannot make the rendition
   decide_copy(*plan, facts);
   pm.copy = plan->video && plan->video->copy;
@@ -438,6 +458,43 @@ void set_link(const PlanInputs& in, Context& cx) {
 
 }  // namespace
 
+// Which video renditions of a source one encode serves: as the manifest recorded it for those
+// made, else as render will group the ones still to make (shared_encodes over their plans).
+void plan_shared(const Context& cx, PublishPlan& plan) {
+  std::map<std::string, std::map<std::string, std::vector<PlannedMedia*>>> to_make;
+  for (ChannelPlan& c : plan.channels) {
+    for (PlannedMedia& pm : c.media) {
+      if (pm.kind != "video") continue;
+      if (pm.made)
+        pm.shared_note = text_at(recorded_plan(cx, pm), "shared");
+      else
+        to_make[pm.asset][pm.preset].push_back(&pm);
+    }
+  }
+  for (const auto& [asset, by_preset] : to_make) {
+    const auto m = std::find_if(cx.media.begin(), cx.media.end(),
+                                [&](const ResolvedMedia& r) { return r.asset.hash == asset; });
+    if (m == cx.media.end() || by_preset.size() < 2) continue;
+    std::vector<RenditionPlan> plans;
+    std::vector<const std::vector<PlannedMedia*>*> uses;
+    for (const auto& [name, list] : by_preset) {
+      auto preset = cx.in.presets.get(name);
+      if (!preset) continue;
+      SourceFacts facts;
+      auto p = render_plan_of(*m, *preset, *list.front(), facts);
+      if (!p) continue;
+      if (p->video) p->video->copy = list.front()->copy;
+      plans.push_back(std::move(*p));
+      uses.push_back(&list);
+    }
+    std::vector<const RenditionPlan*> ptrs;
+    for (const RenditionPlan& p : plans) ptrs.push_back(&p);
+    for (const SharedEncode& g : shared_encodes(ptrs))
+      for (std::size_t i : g.members)
+        for (PlannedMedia* pm : *uses[i]) pm->shared_note = g.note;
+  }
+}
+
 Result<PublishPlan> make_plan(const PlanInputs& in) {
   PublishPlan plan;
   plan.story = in.story;
@@ -464,6 +521,7 @@ Result<PublishPlan> make_plan(const PlanInputs& in) {
     plan.channels.back().status = in.story.status;
     plan.channels.back().schedule = in.story.schedule;
   }
+  plan_shared(cx, plan);
   return plan;
 }
 
@@ -492,6 +550,7 @@ nlohmann::json media_json(const PlannedMedia& m) {
                    {"alt", m.alt},
                    {"caption", m.caption}};
   if (!m.copy_note.empty()) j["copy_note"] = m.copy_note;
+  if (!m.shared_note.empty()) j["shared_note"] = m.shared_note;
   j["focus"] = m.focus ? nlohmann::json{m.focus->x, m.focus->y} : nlohmann::json();
   j["trim"] = m.trim ? nlohmann::json{m.trim->start_s, m.trim->end_s} : nlohmann::json();
   return j;

@@ -14,6 +14,7 @@
 
 #include "codecs/av/av_probe.hpp"
 #include "codecs/av/av_transcode.hpp"
+#include "codecs/file_copy.hpp"
 #include "pipeline/ops/loudness_processing.hpp"
 #include "pipeline/stages/passthrough.hpp"
 #include "pipeline/stages/probe.hpp"
@@ -21,6 +22,7 @@
 #include "pipeline/stages/render_fingerprint.hpp"
 #include "pipeline/stages/render_image.hpp"
 #include "pipeline/stages/render_manifest.hpp"
+#include "pipeline/stages/shared_encode.hpp"
 #include "pipeline/stages/video_analysis.hpp"
 
 namespace saluran {
@@ -234,9 +236,11 @@ struct MediaJob {
   std::vector<std::size_t> rendition_of_output;  ///< index into the report's renditions
   std::map<int, Result<ReframeTrack>> reframes;  ///< windows' paths, by window shape
   std::vector<std::size_t> reframed;             ///< outputs whose window follows the content
-  double seek = -1;                              ///< the earliest start of any output
-  double stop = 0;                               ///< the latest end of any trimmed output
-  bool to_end = false;                           ///< some output runs to the input's end
+  /// Per output, the renditions that take its file (one encode for several channels).
+  std::vector<std::vector<std::size_t>> followers;
+  double seek = -1;     ///< the earliest start of any output
+  double stop = 0;      ///< the latest end of any trimmed output
+  bool to_end = false;  ///< some output runs to the input's end
 };
 
 // Plans one video or sound rendition and decides whether it must be made (the manifest may
@@ -329,6 +333,38 @@ void choose_segments(SharedAnalysis& analysis, const SourceFacts& facts, const s
   }
 }
 
+// Renditions that would make the same file are encoded once (shared_encodes): the group's lead
+// keeps its output, encoded in the group's profile, and the others take its file once it is
+// made. Called once the moving windows are set (job.reframed is spent).
+void share_encodes(MediaJob& job, InputReport& planned) {
+  std::vector<const RenditionPlan*> plans;
+  for (std::size_t i : job.rendition_of_output) plans.push_back(&*planned.renditions[i].plan);
+  job.followers.assign(job.outputs.size(), {});
+  std::vector<bool> follows(job.outputs.size(), false);
+  for (const SharedEncode& g : shared_encodes(plans)) {
+    const std::size_t lead = g.members.front();
+    job.outputs[lead].video->encoder.profile = g.profile;
+    for (std::size_t k = 0; k < g.members.size(); ++k) {
+      const std::size_t o = g.members[k];
+      planned.renditions[job.rendition_of_output[o]].plan->shared_note = g.note;
+      if (k == 0) continue;
+      follows[o] = true;
+      job.followers[lead].push_back(job.rendition_of_output[o]);
+    }
+  }
+  MediaJob kept;
+  for (std::size_t o = 0; o < job.outputs.size(); ++o) {
+    if (follows[o]) continue;
+    kept.outputs.push_back(std::move(job.outputs[o]));
+    kept.rendition_of_output.push_back(job.rendition_of_output[o]);
+    kept.followers.push_back(std::move(job.followers[o]));
+  }
+  job.outputs = std::move(kept.outputs);
+  job.rendition_of_output = std::move(kept.rendition_of_output);
+  job.followers = std::move(kept.followers);
+  job.reframed.clear();
+}
+
 // What a made file is: its size, and its length and frame as a probe reads them back.
 MediaOutcome read_back(const std::string& path) {
   MediaOutcome m;
@@ -345,6 +381,38 @@ MediaOutcome read_back(const std::string& path) {
   }
   if (m.duration_s > 0) m.bitrate_bps = static_cast<double>(m.bytes) * 8 / m.duration_s;
   return m;
+}
+
+// A rendition that shares the encode of `lead` gets its file under its own name (a hard link,
+// else a copy), checked against its own channel's limits like any other output.
+void take_shared(const RenditionResult& lead, RenditionResult& r) {
+  if (lead.outcome != Outcome::kMade) {
+    r.outcome = Outcome::kFailed;
+    r.error = make_error(ErrorCode::kExternal,
+                         fmt::format("was not made: the encode it shares with {} failed",
+                                     fs::path(lead.output).filename().string()),
+                         r.output);
+    return;
+  }
+  const std::string temp = temp_path_beside(r.output, "part");
+  std::error_code ec;
+  fs::remove(temp, ec);
+  fs::create_hard_link(lead.output, temp, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(lead.output, temp, ec);
+    if (!ec) {
+      if (Status st = fsync_file(temp); !st) return discard_output(temp, st.error(), r);
+    }
+  }
+  if (ec) return discard_output(temp, make_error(ErrorCode::kIo, ec.message(), r.output), r);
+  r.source_loudness = lead.source_loudness;
+  r.processed_loudness = lead.processed_loudness;
+  r.gain_db = lead.gain_db;
+  r.limited = lead.limited;
+  r.video_frames = lead.video_frames;
+  commit_checked(temp, r.plan->preset, FolderSync::kNow, r);
+  if (r.outcome == Outcome::kMade) r.media = read_back(r.output);
 }
 
 // One transcoded output: its facts, then checked and placed under its final name.
@@ -386,8 +454,11 @@ void run_media_job(const SourceFacts& facts, const RenderOptions& opt, const Inp
   report.branches = t.branches;
   report.decoded_frames = t.decoded_video_frames;
   if (t.input_error) report.error = t.input_error;
-  for (std::size_t i = 0; i < job.outputs.size(); ++i)
+  for (std::size_t i = 0; i < job.outputs.size(); ++i) {
+    const RenditionResult& lead = report.renditions[job.rendition_of_output[i]];
     commit_media_output(t.outputs[i], report.renditions[job.rendition_of_output[i]]);
+    for (std::size_t f : job.followers[i]) take_shared(lead, report.renditions[f]);
+  }
 }
 
 // Pictures come from a photo or a video's poster frame; sound has none.
@@ -461,8 +532,11 @@ void render_renditions(const MediaInfo& info, const std::string& stem, const Ren
   render_pictures(
       info, stem, pictures, opt, manifest, [&] { return analysis.poster(); }, report);
   add_moving_crops(analysis, job, planned);
+  share_encodes(job, planned);
   const std::size_t offset = report.renditions.size();
   for (std::size_t& i : job.rendition_of_output) i += offset;
+  for (auto& followers : job.followers)
+    for (std::size_t& i : followers) i += offset;
   for (RenditionResult& r : planned.renditions) report.renditions.push_back(std::move(r));
   run_media_job(facts, opt, events, job, report);
 }

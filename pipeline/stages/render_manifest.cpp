@@ -49,6 +49,7 @@ nlohmann::json plan_to_json(const RenditionPlan& p) {
                       {"fade_out_s", p.fade_out_s},
                       {"trimmed_to_channel_limit", p.trimmed_to_limit}};
   if (!p.segment_note.empty()) j["segment"] = p.segment_note;
+  if (!p.shared_note.empty()) j["shared"] = p.shared_note;
   if (p.video) {
     const VideoPlan& v = *p.video;
     j["video"] = {

@@ -88,6 +88,9 @@ struct RenditionPlan {
   /// render chooses the part by content (segment_from) and sets start_s and segment_note.
   bool segment_by_content = false;
   std::string segment_note;  ///< which part was kept and why (empty: not chosen by content)
+  /// One encode made this rendition and others of the same source (shared_encodes): which, and
+  /// with whose settings; empty when it was encoded for itself alone.
+  std::string shared_note;
   std::optional<VideoPlan> video;
   std::optional<AudioPlan> audio;
 };

@@ -242,15 +242,15 @@ INSTANTIATE_TEST_SUITE_P(Builtins, CliCheckPreset,
 
 TEST(CliCheck, FailedRuleIsAFailLineAndExitsOne) {
   test::TempDir dir("cli-check");
-  const Preset p = builtin("x-video");
+  const Preset p = builtin("web-video");
   const std::string file = make_file_for(p, dir, /*faststart=*/false);
-  const auto r = run_cli(dir, "check " + shell_quote(file) + " --preset x-video 2>&1");
+  const auto r = run_cli(dir, "check " + shell_quote(file) + " --preset web-video 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("\nFAIL mp4.faststart "), std::string::npos) << r.out;
   const std::vector<std::string> lines = lines_of(r.out);
   ASSERT_FALSE(lines.empty());
   EXPECT_TRUE(lines.back().starts_with(file + ": 1 of "));
-  EXPECT_TRUE(lines.back().ends_with(" required rules of x-video failed: mp4.faststart"))
+  EXPECT_TRUE(lines.back().ends_with(" required rules of web-video failed: mp4.faststart"))
       << lines.back();
 }
 

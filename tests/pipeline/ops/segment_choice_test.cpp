@@ -78,8 +78,8 @@ TEST(PosterScores, BlurredAndDarkFramesScoreBelowGoodOnes) {
     c[i].luma_spread = 50;
     c[i].sharpness = 500;
   }
-  c[1].mean_luma = 5;  // black
-  c[2].sharpness = 20; // soft
+  c[1].mean_luma = 5;   // black
+  c[2].sharpness = 20;  // soft
   const std::vector<double> s = poster_scores(c);
   ASSERT_EQ(s.size(), 3u);
   EXPECT_GT(s[0], s[1] + 1);

@@ -255,6 +255,11 @@ TEST_F(PlanTest, EveryChannelGetsItsRenditions) {
   EXPECT_EQ(x.media[0].kind, "video");
   EXPECT_FALSE(x.media[0].copy);  // x-video always encodes: no note
   EXPECT_TRUE(x.media[0].copy_note.empty());
+  // The website's and X's 720p videos of the clip are one encode, and both say so.
+  EXPECT_NE(x.media[0].shared_note.find("one encode for x-video, web-video"), std::string::npos)
+      << x.media[0].shared_note;
+  EXPECT_EQ(web.media[2].shared_note, x.media[0].shared_note);
+  EXPECT_TRUE(yt.media[1].shared_note.empty());
   EXPECT_TRUE(mentions(x.problems, "the video is posted"));
   EXPECT_EQ(
       channel(p, "instagram").media[0].public_url.rfind("https://cdn.example.go.id/render/", 0),

@@ -97,5 +97,36 @@ TEST(PassThrough, ATurnedTrimmedOrForeignSourceIsEncodedAndSaysWhy) {
   EXPECT_NE(trimmed["youtube"].plan->video->copy_note.find("trimmed"), std::string::npos);
 }
 
+TEST(SharedEncode, WebAndXVideoOfOneClipAreEncodedOnceAndBothPassTheirChecks) {
+  SKIP_WITHOUT_SAMPLES();
+  test::TempDir dir("shared-encode");
+  RenderOptions opt;
+  opt.out_dir = dir.path().string();
+  opt.presets = {test::builtin("web-video"), test::builtin("x-video")};
+  auto made = rendered(test::sample("camera/C0001.MP4"), opt);
+  ASSERT_EQ(made.size(), 2u);
+  const RenditionResult& web = made["web-video"];
+  const RenditionResult& x = made["x-video"];
+  for (const RenditionResult* r : {&web, &x}) {
+    SCOPED_TRACE(r->preset);
+    ASSERT_EQ(r->outcome, Outcome::kMade) << (r->error ? r->error->to_string() : "");
+    ASSERT_TRUE(r->plan && r->check);
+    EXPECT_NE(r->plan->shared_note.find("one encode for x-video, web-video"), std::string::npos)
+        << r->plan->shared_note;
+    EXPECT_TRUE(r->check->passed()) << r->check->failures();
+    EXPECT_GT(r->video_frames, 0);
+  }
+  // One file under two names; X is told its recommended High profile was not used.
+  EXPECT_TRUE(fs::equivalent(web.output, x.output));
+  EXPECT_NE(x.check->advice().find("video.profile"), std::string::npos) << x.check->advice();
+  // A second run finds both up to date; one removed is made again, alone.
+  fs::remove(x.output);
+  auto again = rendered(test::sample("camera/C0001.MP4"), opt);
+  EXPECT_EQ(again["web-video"].outcome, Outcome::kUpToDate);
+  ASSERT_EQ(again["x-video"].outcome, Outcome::kMade);
+  EXPECT_TRUE(again["x-video"].plan->shared_note.empty());
+  EXPECT_FALSE(fs::equivalent(web.output, x.output));
+}
+
 }  // namespace
 }  // namespace saluran
