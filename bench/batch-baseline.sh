@@ -23,9 +23,10 @@ ff=(ffmpeg -nostdin -v error -y)
 mp4=(-movflags +faststart -use_editlist 0)  # the channels refuse edit lists (check)
 
 # H.264 with the preset's numbers: $1 profile, $2 kbps, $3 GOP frames, $4 peak kbps (0: none).
+# The speed is the video presets' `speed` (all "superfast", measured by bench/x264-settings).
 # x264 and aac print options that the commands split into words (no spaces inside one).
 x264() {
-  local opts=(-c:v libx264 -preset veryfast -profile:v "$1" -pix_fmt yuv420p -b:v "${2}k"
+  local opts=(-c:v libx264 -preset superfast -profile:v "$1" -pix_fmt yuv420p -b:v "${2}k"
     -g "$3" -bf 2 -x264-params open-gop=0)
   (($4 > 0)) && opts+=(-maxrate "${4}k" -bufsize "$((2 * $4))k")
   echo "${opts[@]}"
