@@ -388,6 +388,11 @@ MediaOutcome read_back(const std::string& path) {
 void take_shared(const RenditionResult& lead, RenditionResult& r) {
   if (lead.outcome != Outcome::kMade) {
     r.outcome = Outcome::kFailed;
+    // A cancelled encode cancels its followers alike (they are left out of the report).
+    if (lead.error && lead.error->code == ErrorCode::kCancelled) {
+      r.error = lead.error;
+      return;
+    }
     r.error = make_error(ErrorCode::kExternal,
                          fmt::format("was not made: the encode it shares with {} failed",
                                      fs::path(lead.output).filename().string()),

@@ -88,7 +88,8 @@ std::optional<SharedEncode> settle(const std::vector<const RenditionPlan*>& plan
   if (!profile) return std::nullopt;
   for (std::size_t i : members)
     if (!broken_rule(*plans[lead], *profile, *plans[i]).empty()) return std::nullopt;
-  std::stable_partition(members.begin(), members.end(), [lead](std::size_t i) { return i == lead; });
+  std::stable_partition(members.begin(), members.end(),
+                        [lead](std::size_t i) { return i == lead; });
   SharedEncode g;
   g.members = members;
   g.profile = *profile;
