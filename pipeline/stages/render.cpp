@@ -344,10 +344,16 @@ void share_encodes(MediaJob& job, InputReport& planned) {
   for (const SharedEncode& g : shared_encodes(plans)) {
     const std::size_t lead = g.members.front();
     job.outputs[lead].video->encoder.profile = g.profile;
+    const VideoPlan made = *plans[lead]->video;
     for (std::size_t k = 0; k < g.members.size(); ++k) {
       const std::size_t o = g.members[k];
-      planned.renditions[job.rendition_of_output[o]].plan->shared_note = g.note;
+      RenditionPlan& plan = *planned.renditions[job.rendition_of_output[o]].plan;
+      plan.shared_note = g.note;
       if (k == 0) continue;
+      // The manifest tells the settings the file was made with: the lead's.
+      plan.video->bitrate_kbps = made.bitrate_kbps;
+      plan.video->max_bitrate_kbps = made.max_bitrate_kbps;
+      plan.video->gop_frames = made.gop_frames;
       follows[o] = true;
       job.followers[lead].push_back(job.rendition_of_output[o]);
     }

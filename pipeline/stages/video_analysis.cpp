@@ -440,7 +440,10 @@ Result<SegmentChoice> segment_from(const VideoAnalysis& analysis, double length_
   in.clip_start_s = times.empty() ? 0 : times.front();
   const double fps = measured_fps(times);
   in.clip_end_s = times.empty() ? 0 : times.back() + (fps > 0 ? 1 / fps : 0);
-  return choose_segment(in, length_s);
+  SegmentChoice choice = choose_segment(in, length_s);
+  // The clip's start is the trim's 0 (the sound may begin before the first picture).
+  if (choice.start_s <= in.clip_start_s) choice.start_s = 0;
+  return choice;
 }
 
 }  // namespace saluran

@@ -122,7 +122,8 @@ Result<PosterPick> poster_from(const VideoAnalysis& analysis);
 /// The part of `length_s` seconds a channel with a length limit gets, chosen by content
 /// (choose_segment over the poster candidates' scores, starting at the clip's start, at a cut or
 /// so as to end with the clip), in the clip's clock (times from its start, as the render's trim
-/// counts them). An error when the analysis was made without `wants.poster`.
+/// counts them; 0 when the part starts with the clip, so that sound that begins before the first
+/// picture is kept). An error when the analysis was made without `wants.poster`.
 Result<SegmentChoice> segment_from(const VideoAnalysis& analysis, double length_s);
 
 }  // namespace saluran

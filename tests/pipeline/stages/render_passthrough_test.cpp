@@ -118,6 +118,7 @@ TEST(SharedEncode, WebAndXVideoOfOneClipAreEncodedOnceAndBothPassTheirChecks) {
   }
   // One file under two names; X is told its recommended High profile was not used.
   EXPECT_TRUE(fs::equivalent(web.output, x.output));
+  EXPECT_EQ(web.plan->video->bitrate_kbps, x.plan->video->bitrate_kbps);  // as made: X's
   EXPECT_NE(x.check->advice().find("video.profile"), std::string::npos) << x.check->advice();
   // A second run finds both up to date; one removed is made again, alone.
   fs::remove(x.output);
