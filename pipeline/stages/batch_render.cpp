@@ -43,40 +43,17 @@ std::function<void(const RenderEvent&)> render_events(BatchWork& work, const std
   };
 }
 
-// Renders `jobs` in two lanes when the budget allows: the videos (whose encoders use several
-// threads) one after another, beside the pictures and sound one after another.
+// Renders `jobs` in two lanes when the budget allows (render_in_lanes): the videos beside the
+// pictures and sound.
 std::vector<InputReport> run_lanes(BatchWork& work, std::vector<RenderJob*> jobs,
                                    const std::string& folder) {
-  std::vector<RenderJob*> video, other;
-  for (RenderJob* j : jobs) (j->kind == "video" ? video : other).push_back(j);
-  auto run_lane = [&work, &folder](const std::vector<RenderJob*>& lane) {
-    std::vector<InputReport> out;
-    for (RenderJob* j : lane) {
-      if (work.cancelled()) break;
-      if (j->error) {
-        InputReport failed;
-        failed.input = j->source;
-        failed.error = j->error;
-        out.push_back(std::move(failed));
-      }
-      if (j->request.options.presets.empty()) continue;
-      j->request.options.on_event = render_events(work, folder);
-      j->request.options.cancel = work.req.cancel;
-      RenderResult r = render(j->request);
-      for (InputReport& rep : r.reports) out.push_back(std::move(rep));
-    }
-    return out;
+  auto run = [&work, &folder](RenderJob& j) {
+    if (work.cancelled()) return std::vector<InputReport>{};
+    j.request.options.on_event = render_events(work, folder);
+    j.request.options.cancel = work.req.cancel;
+    return run_render_job(j);
   };
-  std::vector<InputReport> others;
-  std::thread side;
-  if (work.jobs >= 2 && !video.empty() && !other.empty())
-    side = std::thread([&] { others = run_lane(other); });
-  else
-    video.insert(video.end(), other.begin(), other.end());
-  std::vector<InputReport> all = run_lane(video);
-  if (side.joinable()) side.join();
-  for (InputReport& r : others) all.push_back(std::move(r));
-  return all;
+  return render_in_lanes(jobs, work.jobs, run);
 }
 
 bool job_failed(const std::vector<InputReport>& reports, const RenderJob& job) {

@@ -5,8 +5,12 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <tuple>
+
+#include "pipeline/run/worker_pool.hpp"
 
 namespace saluran {
 namespace {
@@ -84,23 +88,63 @@ std::vector<RenderJob> render_jobs(const PublishPlan& plan, const PresetCatalog&
   return jobs;
 }
 
+std::vector<InputReport> run_render_job(RenderJob& job) {
+  std::vector<InputReport> out;
+  if (job.error) {
+    InputReport failed;
+    failed.input = job.source;
+    failed.error = job.error;
+    out.push_back(std::move(failed));
+  }
+  if (job.request.options.presets.empty()) return out;
+  RenderResult r = render(job.request);
+  for (InputReport& rep : r.reports) out.push_back(std::move(rep));
+  return out;
+}
+
+std::vector<InputReport> render_in_lanes(
+    const std::vector<RenderJob*>& jobs, int lanes,
+    const std::function<std::vector<InputReport>(RenderJob&)>& run) {
+  std::vector<RenderJob*> video, other;
+  for (RenderJob* j : jobs) (j->kind == "video" ? video : other).push_back(j);
+  auto run_lane = [&run](const std::vector<RenderJob*>& lane) {
+    std::vector<InputReport> out;
+    for (RenderJob* j : lane)
+      for (InputReport& r : run(*j)) out.push_back(std::move(r));
+    return out;
+  };
+  std::vector<InputReport> others;
+  std::thread side;
+  if (lanes >= 2 && !video.empty() && !other.empty())
+    side = std::thread([&] { others = run_lane(other); });
+  else
+    video.insert(video.end(), other.begin(), other.end());
+  std::vector<InputReport> all = run_lane(video);
+  if (side.joinable()) side.join();
+  for (InputReport& r : others) all.push_back(std::move(r));
+  return all;
+}
+
 RenderResult render_missing(const PublishPlan& plan, const PresetCatalog& presets,
                             const std::filesystem::path& render_dir,
                             const std::function<void(const RenderEvent&)>& on_event) {
-  RenderResult all;
-  for (RenderJob& job : render_jobs(plan, presets, render_dir)) {
-    if (job.error) {
-      InputReport failed;
-      failed.input = job.source;
-      failed.error = job.error;
-      all.reports.push_back(std::move(failed));
-    }
-    if (job.request.options.presets.empty()) continue;
-    job.request.options.on_event = on_event;
-    RenderResult r = render(job.request);
-    for (InputReport& rep : r.reports) all.reports.push_back(std::move(rep));
-  }
-  return all;
+  std::vector<RenderJob> jobs = render_jobs(plan, presets, render_dir);
+  std::vector<RenderJob*> all;
+  for (RenderJob& j : jobs) all.push_back(&j);
+  std::mutex events;
+  const std::function<void(const RenderEvent&)> one_at_a_time =
+      on_event ? std::function<void(const RenderEvent&)>([&](const RenderEvent& e) {
+        const std::lock_guard<std::mutex> lock(events);
+        on_event(e);
+      })
+               : nullptr;
+  auto run = [&one_at_a_time](RenderJob& job) {
+    job.request.options.on_event = one_at_a_time;
+    return run_render_job(job);
+  };
+  RenderResult result;
+  result.reports = render_in_lanes(all, default_threads(), run);
+  return result;
 }
 
 }  // namespace saluran

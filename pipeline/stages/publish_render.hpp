@@ -31,8 +31,23 @@ struct RenderJob {
 std::vector<RenderJob> render_jobs(const PublishPlan& plan, const PresetCatalog& presets,
                                    const std::filesystem::path& render_dir);
 
-/// Renders the plan's media whose `made` is false into `render_dir`; a rendition that fails is
-/// in the result (its channel then fails on the missing file, naming it).
+/// Makes one render call with the job's request as it is: its reports, after a failed one of
+/// the source when a preset of the job could not be read (`error`).
+std::vector<InputReport> run_render_job(RenderJob& job);
+
+/// Runs render calls in two lanes when `lanes` is 2 or more and there are videos and other media:
+/// the videos one after another (their encoders take several threads) beside the photos and
+/// sound one after another, so that a photo's work fills the cores while a clip encodes; else
+/// all in one lane, videos first. `run` makes one call and returns its reports; it is called from
+/// two threads at once when there are two lanes. The reports come videos first.
+std::vector<InputReport> render_in_lanes(
+    const std::vector<RenderJob*>& jobs, int lanes,
+    const std::function<std::vector<InputReport>(RenderJob&)>& run);
+
+/// Renders the plan's media whose `made` is false into `render_dir`, in two lanes on a machine
+/// of two cores or more (render_in_lanes; `on_event` is called from one thread at a time); a
+/// rendition that fails is in the result (its channel then fails on the missing file, naming
+/// it).
 RenderResult render_missing(const PublishPlan& plan, const PresetCatalog& presets,
                             const std::filesystem::path& render_dir,
                             const std::function<void(const RenderEvent&)>& on_event = {});
