@@ -63,12 +63,12 @@ TEST(RenderInLanes, PhotosAndSoundRunBesideTheVideosWithTwoLanes) {
   RenderJob c = job("audio", "talk.wav");
   RenderJob d = job("video", "C0002.MP4");
   Recorder rec;
-  const auto reports = render_in_lanes({&a, &b, &c, &d}, 2,
-                                       [&rec](RenderJob& j) { return rec.run(j); });
+  const auto reports =
+      render_in_lanes({&a, &b, &c, &d}, 2, [&rec](RenderJob& j) { return rec.run(j); });
   EXPECT_TRUE(rec.photo_beside_video);
   EXPECT_EQ(rec.most_at_once, 2);
-  EXPECT_EQ(inputs(reports), (std::vector<std::string>{"C0001.MP4", "C0002.MP4", "IMG_1.jpg",
-                                                       "talk.wav"}));
+  EXPECT_EQ(inputs(reports),
+            (std::vector<std::string>{"C0001.MP4", "C0002.MP4", "IMG_1.jpg", "talk.wav"}));
 }
 
 TEST(RenderInLanes, OneLaneRunsVideosFirstThenTheRestOneAtATime) {
@@ -76,8 +76,7 @@ TEST(RenderInLanes, OneLaneRunsVideosFirstThenTheRestOneAtATime) {
   RenderJob b = job("video", "C0001.MP4");
   Recorder rec;
   rec.wait = std::chrono::milliseconds(50);
-  const auto reports =
-      render_in_lanes({&a, &b}, 1, [&rec](RenderJob& j) { return rec.run(j); });
+  const auto reports = render_in_lanes({&a, &b}, 1, [&rec](RenderJob& j) { return rec.run(j); });
   EXPECT_FALSE(rec.photo_beside_video);
   EXPECT_EQ(rec.most_at_once, 1);
   EXPECT_EQ(inputs(reports), (std::vector<std::string>{"C0001.MP4", "IMG_1.jpg"}));
