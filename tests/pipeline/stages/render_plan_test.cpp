@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pipeline/presets/preset_catalog.hpp"
+#include "tests/support/source_facts.hpp"
 
 namespace saluran {
 namespace {
@@ -20,19 +21,7 @@ Preset builtin(const char* name) {
   return p ? *p : Preset{};
 }
 
-/// A 1080p30 camera clip with stereo sound, `seconds` long.
-SourceFacts camera_clip(double seconds) {
-  SourceFacts s;
-  s.path = "/cards/C0001.MP4";
-  s.has_video = true;
-  s.picture = {1920, 1080, 0, 1, 1};
-  s.fps = 30.0;
-  s.has_audio = true;
-  s.audio_channels = 2;
-  s.sample_rate = 48000;
-  s.duration_s = seconds;
-  return s;
-}
+using test::camera_clip;
 
 /// A sound recording, `seconds` long.
 SourceFacts interview(double seconds) {

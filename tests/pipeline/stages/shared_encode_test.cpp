@@ -9,23 +9,12 @@
 #include <vector>
 
 #include "tests/support/builtin_preset.hpp"
+#include "tests/support/source_facts.hpp"
 
 namespace saluran {
 namespace {
 
-SourceFacts camera_clip(double seconds = 120) {
-  SourceFacts s;
-  s.path = "/cards/C0001.MP4";
-  s.has_video = true;
-  s.picture = {1920, 1080, 0, 1, 1};
-  s.fps = 30.0;
-  s.video_codec = "h264";
-  s.has_audio = true;
-  s.audio_channels = 2;
-  s.sample_rate = 48000;
-  s.duration_s = seconds;
-  return s;
-}
+SourceFacts camera_clip() { return test::camera_clip(120); }
 
 RenditionPlan plan_of(const Preset& p, const SourceFacts& s = camera_clip()) {
   auto plan = plan_rendition(p, s, {}, "C0001");
