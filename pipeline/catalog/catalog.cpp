@@ -7,9 +7,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iterator>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -75,9 +77,24 @@ Status refuse_newer_schema(sqlite3* db, const std::string& db_path) {
                     db_path, "PRAGMA user_version");
 }
 
+// Turns write-ahead logging on, once per catalog file (the mode is kept in the file). SQLite
+// refuses the switch at once, without its busy handler, while another connection opens the
+// same new catalog, so the switch is tried again for as long as the busy timeout allows.
+Result<std::string> use_wal(sqlite3* db) {
+  constexpr auto kPause = std::chrono::milliseconds(20);
+  constexpr int kTries = 60000 / 20;
+  for (int attempt = 1;; ++attempt) {
+    Result<std::string> now = query_text(db, "PRAGMA journal_mode");
+    if (now && now.value() == "wal") return now;
+    Result<std::string> mode = query_text(db, "PRAGMA journal_mode=WAL");
+    if (mode || (sqlite3_errcode(db) & 0xff) != SQLITE_BUSY || attempt == kTries) return mode;
+    std::this_thread::sleep_for(kPause);
+  }
+}
+
 // Write-ahead logging, full sync and foreign keys: what "never lose material" relies on.
 Status set_durability(sqlite3* db, const std::string& db_path) {
-  Result<std::string> mode = query_text(db, "PRAGMA journal_mode=WAL");
+  Result<std::string> mode = use_wal(db);
   if (!mode) return mode.error();
   if (mode.value() != "wal") {
     return make_error(

@@ -81,8 +81,10 @@ Status check_sqlite(int rc, sqlite3* db, const char* call) {
   const std::string what = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   Described d = describe(rc, what);
   const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
-  Error e = make_error(d.code, std::move(d.message), file != nullptr ? file : "",
-                       fmt::format("{}: {}", call, what));
+  Error e =
+      make_error(d.code, std::move(d.message), file != nullptr ? file : "",
+                 rc == (rc & 0xff) ? fmt::format("{}: {}", call, what)
+                                   : fmt::format("{}: {} (extended code {})", call, what, rc));
   e.context.stage = "catalog";
   return e;
 }

@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace saluran::catalog_detail {
 
 void DbClose::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
@@ -45,7 +47,9 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return check_sqlite(rc, db_, "sqlite3_step").error();
+  Error e = check_sqlite(rc, db_, "sqlite3_step").error();
+  e.context.detail += fmt::format(" in: {}", sqlite3_sql(stmt_.get()));
+  return e;
 }
 
 Status Statement::run() {

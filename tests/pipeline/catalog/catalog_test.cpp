@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -367,6 +368,28 @@ TEST(CatalogOpen, RefusesACatalogFromANewerSaluran) {
   // Nothing was written to it.
   RawDb raw = raw_open(p);
   EXPECT_EQ(raw_int(raw.get(), "SELECT count(*) FROM sqlite_master"), 0);
+}
+
+// Batch shards open one new library at once; SQLite refuses the switch to write-ahead
+// logging without waiting while another connection opens the file, so open waits itself.
+TEST(CatalogOpen, SeveralOpeningOneNewCatalogAtOnceAllSucceed) {
+  TempDir dir;
+  for (int round = 0; round < 20; ++round) {
+    const std::string p = (dir.path() / fmt::format("r{}", round) / "catalog.db").string();
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&errors, &p, i] {
+        Result<Catalog> c = Catalog::open(p);
+        if (!c) errors[i] = c.error().to_string();
+      });
+    }
+    for (std::thread& t : openers) t.join();
+    for (const std::string& e : errors) EXPECT_EQ(e, "") << "round " << round;
+    Result<Catalog> c = Catalog::open(p);
+    ASSERT_TRUE(c.ok()) << c.error().to_string();
+    EXPECT_EQ(c->pragma_value("journal_mode").value(), "wal");
+  }
 }
 
 TEST(CatalogOpen, MigratesAnEmptyDatabaseFromVersionZero) {
