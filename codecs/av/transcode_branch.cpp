@@ -98,8 +98,10 @@ void run_branch(Branch& b) {
   FramePtr filtered = make_frame();
   PacketPtr pkt = make_packet();
   while (auto item = b.queue->pop()) {
-    if (stop_if_cancelled(b) || !any_alive(b)) {
-      // Nobody wants this chain's frames any more: let the decoder stop sending them.
+    if (stop_if_cancelled(b) || !any_alive(b) || b.chain->finished()) {
+      // Nobody wants this chain's frames any more (its outputs failed, or its trim has ended
+      // while the decoder goes on for longer renditions): let the decoder stop sending them.
+      // A graph past its end would otherwise keep every further frame.
       b.queue->close();
       continue;
     }
@@ -112,9 +114,11 @@ void run_branch(Branch& b) {
     }
   }
   if (stop_if_cancelled(b) || !any_alive(b)) return;
-  Status st = b.chain->push(nullptr);
-  if (st) st = drain(b, filtered.get(), pkt.get());
-  if (!st) return fail_all(b, st.error());
+  if (!b.chain->finished()) {
+    Status st = b.chain->push(nullptr);
+    if (st) st = drain(b, filtered.get(), pkt.get());
+    if (!st) return fail_all(b, st.error());
+  }
   for (auto& e : b.encoders) {
     if (e->out->failed()) continue;
     if (auto fl = encode_and_write(*e, nullptr, pkt.get()); !fl) e->out->fail(fl.error());
