@@ -1,5 +1,8 @@
 #include "pipeline/run/worker_pool.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <utility>
@@ -17,6 +20,13 @@ int default_threads() {
 }
 
 void set_thread_budget(int threads) { thread_budget.store(std::max(0, threads)); }
+
+bool run_on_idle_cores_only() {
+  sched_param none{};
+  none.sched_priority = 0;
+  // Threads started later inherit the policy (PTHREAD_INHERIT_SCHED is the default).
+  return pthread_setschedparam(pthread_self(), SCHED_IDLE, &none) == 0;
+}
 
 WorkerPool::WorkerPool(int threads) {
   const int n = std::max(1, threads);

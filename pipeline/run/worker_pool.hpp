@@ -28,6 +28,11 @@ int default_threads();
 /// --jobs N` keeps the busy threads of every stage within N.
 void set_thread_budget(int threads);
 
+/// From now on the calling thread, and every thread it starts, runs only on cores that would
+/// otherwise be idle (Linux SCHED_IDLE): work beside a stage that already keeps the cores
+/// busy fills its gaps without taking cores from it. False when the system refuses.
+bool run_on_idle_cores_only();
+
 /// Runs submitted tasks on `threads` threads. Tasks do not throw for bad input (errors are
 /// values); an exception that escapes a task is a broken invariant, kept and rethrown by wait().
 class WorkerPool {

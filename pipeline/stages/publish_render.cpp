@@ -115,9 +115,15 @@ std::vector<InputReport> render_in_lanes(
   };
   std::vector<InputReport> others;
   std::thread side;
-  if (lanes >= 2 && !video.empty() && !other.empty())
-    side = std::thread([&] { others = run_lane(other); });
-  else
+  if (lanes >= 2 && !video.empty() && !other.empty()) {
+    side = std::thread([&] {
+      // The encoders keep the cores busy; the pictures and sound take the cores they leave
+      // idle (analysis, a decoder waiting, the end of a clip), so the busy threads never
+      // outnumber the cores.
+      run_on_idle_cores_only();
+      others = run_lane(other);
+    });
+  } else
     video.insert(video.end(), other.begin(), other.end());
   std::vector<InputReport> all = run_lane(video);
   if (side.joinable()) side.join();

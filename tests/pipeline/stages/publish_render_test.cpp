@@ -4,12 +4,15 @@
 #include "pipeline/stages/publish_render.hpp"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace saluran {
@@ -69,6 +72,27 @@ TEST(RenderInLanes, PhotosAndSoundRunBesideTheVideosWithTwoLanes) {
   EXPECT_EQ(rec.most_at_once, 2);
   EXPECT_EQ(inputs(reports),
             (std::vector<std::string>{"C0001.MP4", "C0002.MP4", "IMG_1.jpg", "talk.wav"}));
+}
+
+// The second lane takes only the cores the videos leave idle, and so do the threads it starts
+// (a photo's parallel work).
+TEST(RenderInLanes, ThePicturesLaneRunsOnIdleCoresOnly) {
+  RenderJob a = job("photo", "IMG_1.jpg");
+  RenderJob b = job("video", "C0001.MP4");
+  std::mutex m;
+  std::map<std::string, int> policy;
+  render_in_lanes({&a, &b}, 2, [&](RenderJob& j) {
+    int inner = -1;
+    std::thread([&inner] { inner = sched_getscheduler(0); }).join();
+    const std::lock_guard<std::mutex> lock(m);
+    policy[j.source] = sched_getscheduler(0);
+    policy[j.source + " thread"] = inner;
+    return std::vector<InputReport>{};
+  });
+  EXPECT_EQ(policy["IMG_1.jpg"], SCHED_IDLE);
+  EXPECT_EQ(policy["IMG_1.jpg thread"], SCHED_IDLE);
+  EXPECT_EQ(policy["C0001.MP4"], SCHED_OTHER);
+  EXPECT_EQ(policy["C0001.MP4 thread"], SCHED_OTHER);
 }
 
 TEST(RenderInLanes, OneLaneRunsVideosFirstThenTheRestOneAtATime) {
