@@ -10,12 +10,15 @@
 # manifest writes it, so both sides filter alike. Outputs are named as `saluran render` names
 # them (<stem>.<preset>.<ext>; the web set <stem>.web-<width>.<ext>).
 #
+# Presets BASE-N (instagram-reel-60, x-video-140: bench/story's) are the base preset's command
+# on the whole clip, then its first N seconds by stream copy.
+#
 # Usage: bench/batch-baseline.sh LIST OUTDIR [TIMES]
 #   LIST    one rendition a line: PRESET<TAB>SOURCE (what `saluran plan --json` lists)
 #   OUTDIR  where the files go (created)
 #   TIMES   optional: one line a command is appended: PRESET<TAB>SOURCE<TAB>seconds<TAB>files
 set -euo pipefail
-if (($# < 2)); then sed -n '2,18p' "$0"; exit 2; fi
+if (($# < 2)); then sed -n '2,21p' "$0"; exit 2; fi
 # vipsthumbnail reads a relative -o against the input's folder: make OUTDIR absolute.
 list=$1 out=$(realpath -m "$2") times=${3:-/dev/null}
 mkdir -p "$out"
@@ -38,6 +41,10 @@ aac() { echo -c:a aac -b:a "${1}k" -ar 48000 -ac 2; }
 make_one() {
   local preset=$1 src=$2 stem
   stem=$(basename "${src%.*}")
+  if [[ $preset =~ ^(instagram-reel|x-video)-([0-9]+)$ ]]; then
+    cut_one "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "$src" "$stem" || return 1
+    echo 1; return
+  fi
   local o="$out/$stem.$preset"
   local crop=(--smartcrop attention)
   # shellcheck disable=SC2046  # $(x264 ...) and $(aac ...) are split into options on purpose
@@ -89,6 +96,24 @@ print(":".join("measured_%s=%s" % (x, j["input_" + x]) for x in k) + ":offset=" 
     *) echo "bench/batch-baseline.sh: no command written for preset $preset" >&2; echo 0; return ;;
   esac
   echo 1
+}
+
+# A channel-length variant (bench/story-presets: instagram-reel-60, x-video-140), as a user
+# makes it by hand: the whole clip with the base preset's command, then its first N seconds
+# (less a tenth, as Saluran cuts) by stream copy when the clip is longer.
+# $1 base preset, $2 N seconds, $3 source, $4 stem.
+cut_one() {
+  local full="$out/.full" d
+  mkdir -p "$full"
+  (out=$full; make_one "$1" "$3" > /dev/null) || return 1
+  d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$full/$4.$1.mp4")
+  if (($(echo "$d > $2" | bc))); then
+    "${ff[@]}" -i "$full/$4.$1.mp4" -t "$(echo "$2 - 0.1" | bc)" -c copy "${mp4[@]}" \
+      "$out/$4.$1-$2.mp4" || return 1
+    rm -f "$full/$4.$1.mp4"
+  else
+    mv "$full/$4.$1.mp4" "$out/$4.$1-$2.mp4"
+  fi
 }
 
 failed=0
