@@ -63,6 +63,9 @@ class VideoReader {
   /// From now on the decoder skips the frames no other frame is predicted from.
   void skip_non_reference() { dec_->skip_frame = AVDISCARD_NONREF; }
 
+  /// From now on the decoder decodes the keyframes alone.
+  void skip_non_key() { dec_->skip_frame = AVDISCARD_NONKEY; }
+
   /// Seeks to the keyframe at or before `time_s` (best effort: a file that cannot seek is read
   /// from the start, which gives the same frames, only later).
   void seek(double time_s) {
@@ -217,6 +220,7 @@ class VideoReader {
 };
 
 std::atomic<std::uint64_t> g_sampling_decodes{0};
+std::atomic<std::uint64_t> g_sampled_frames{0};
 
 /// Converts `frame` at `edge` into `out`; false (with `failure` set) when that fails.
 bool convert_into(VideoReader& reader, const AVFrame* frame, int edge, SampledFrame& f,
@@ -242,12 +246,16 @@ Status sample_video(const std::string& path, const SamplingPlan& plan,
   auto reader = VideoReader::open(path);
   if (!reader) return reader.error();
   ++g_sampling_decodes;
-  if (plan.reference_frames_only) reader->skip_non_reference();
+  if (plan.keyframes_only)
+    reader->skip_non_key();
+  else if (plan.reference_frames_only)
+    reader->skip_non_reference();
   std::optional<Error> failure;
   auto st = reader->decode([&](AVFrame* frame, std::int64_t index, double t) {
     SampledFrame f;
     f.index = index;
     f.time_s = t;
+    ++g_sampled_frames;
     if (plan.small_edge > 0 && !convert_into(*reader, frame, plan.small_edge, f, f.small, failure))
       return false;
     if ((!plan.look || plan.look(index, t)) &&
@@ -260,6 +268,8 @@ Status sample_video(const std::string& path, const SamplingPlan& plan,
 }
 
 std::uint64_t sampling_decodes() { return g_sampling_decodes.load(); }
+
+std::uint64_t sampled_frames() { return g_sampled_frames.load(); }
 
 Status sample_frames(const std::string& path, int max_edge, int step,
                      const std::function<bool(SampledFrame&&)>& on_frame) {

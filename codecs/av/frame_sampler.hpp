@@ -48,6 +48,9 @@ struct SamplingPlan {
   /// Decode only the frames others are predicted from (FFmpeg's AVDISCARD_NONREF): about half
   /// the frames of a file with B-frames, for a poster that needs no frame in particular.
   bool reference_frames_only = false;
+  /// Decode the keyframes alone (AVDISCARD_NONKEY): a fraction of the cost on a camera's clip,
+  /// whose keyframes come every half second or so.
+  bool keyframes_only = false;
 };
 
 /// Decodes the first video stream of `path` once, like sample_frames, and hands every frame to
@@ -59,6 +62,10 @@ Status sample_video(const std::string& path, const SamplingPlan& plan,
 /// How many decodes sample_frames and sample_video have started in this process (for tests
 /// and benchmarks that check an analysis decodes a file once).
 std::uint64_t sampling_decodes();
+
+/// How many frames sample_video has decoded in this process (for tests that check how much of
+/// a file an analysis decodes).
+std::uint64_t sampled_frames();
 
 /// The frame at (or just after) `time_s`, full size, upright; the last frame when `time_s` lies
 /// beyond the end. Errors name the file.

@@ -38,12 +38,12 @@ SegmentChoice choose_segment(const SegmentInputs& in, double length_s) {
   const Part first = part_at(in, in.clip_start_s, length_s);
   best.score = first.mean;
   if (length_s <= 0 || latest <= in.clip_start_s + 1e-3) {
-    best.reason = "the whole clip fits";
+    best.reason = fmt::format("the whole {} fits", in.clip);
     return best;
   }
   std::string how;
   Part chosen = first;
-  auto consider = [&](double start, const char* why) {
+  auto consider = [&](double start, const std::string& why) {
     const Part p = part_at(in, start, length_s);
     if (p.frames == 0 || (chosen.frames > 0 && p.mean <= chosen.mean + kTie)) return;
     chosen = p;
@@ -53,16 +53,15 @@ SegmentChoice choose_segment(const SegmentInputs& in, double length_s) {
   };
   for (double s : in.shot_starts)
     if (s > in.clip_start_s + 1e-3 && s <= latest + 1e-3)
-      consider(std::min(s, latest), "starting at a cut");
-  consider(latest, "ending with the clip");
+      consider(std::min(s, latest), "starting at " + in.start_mark);
+  consider(latest, "ending with the " + in.clip);
   if (best.start_s == in.clip_start_s) {
     best.reason = fmt::format("the first {:.1f} s: no later part scores better", length_s);
     return best;
   }
   best.reason = fmt::format(
-      "{:.1f}-{:.1f} s, {}: its frames score {:.2f} on average against {:.2f} for the "
-      "first {:.1f} s",
-      best.start_s, best.start_s + length_s, how, best.score, first.mean, length_s);
+      "{:.1f}-{:.1f} s, {}: {} {:.2f} on average against {:.2f} for the first {:.1f} s",
+      best.start_s, best.start_s + length_s, how, in.measured, best.score, first.mean, length_s);
   return best;
 }
 

@@ -17,6 +17,10 @@ struct SegmentInputs {
   std::vector<double> shot_starts;  ///< where each shot starts (hard cuts), ascending
   double clip_start_s = 0;          ///< the first frame's time
   double clip_end_s = 0;            ///< the end of the last frame
+  // The words of the reason: a video's, or a recording's (speech_inputs).
+  std::string start_mark = "a cut";  ///< what `shot_starts` are
+  std::string measured = "its frames score";
+  std::string clip = "clip";
 };
 
 /// The chosen part and why, in plain words.

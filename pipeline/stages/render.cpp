@@ -14,8 +14,12 @@
 
 #include "codecs/av/av_probe.hpp"
 #include "codecs/av/av_transcode.hpp"
+#include "codecs/av/packet_survey.hpp"
+#include "codecs/av/sound_levels.hpp"
 #include "codecs/file_copy.hpp"
 #include "pipeline/ops/loudness_processing.hpp"
+#include "pipeline/ops/segment_choice.hpp"
+#include "pipeline/ops/speech_segment.hpp"
 #include "pipeline/run/worker_pool.hpp"
 #include "pipeline/stages/passthrough.hpp"
 #include "pipeline/stages/probe.hpp"
@@ -143,6 +147,17 @@ class InputEvents {
 /// of window shapes. The render's own full-size decode cannot serve it: the window's path needs
 /// the whole shot ahead before its first frame is cropped, and keeping the decoded frames until
 /// then would take gigabytes.
+// Keyframes at most this far apart place a shot's start closely enough for a channel's part.
+constexpr double kCloseKeyframesS = 1.0;
+
+// True when `path`'s video has a keyframe at least every kCloseKeyframesS (a camera's clip,
+// usually every half second; an edited or screen-recorded file may have one every 10 s).
+bool keyframes_close(const std::string& path) {
+  const Result<PacketSurvey> survey = survey_packets(path, InputLimits{});
+  return survey && survey->video && survey->video->keyframes >= 2 &&
+         survey->video->max_gop_s <= kCloseKeyframesS;
+}
+
 class SharedAnalysis {
  public:
   SharedAnalysis(const std::string& input, const InputEvents& events, double duration_s)
@@ -150,13 +165,18 @@ class SharedAnalysis {
 
   /// Set before the first get(): some rendition to make follows the content.
   bool reframe_wanted = false;
+  /// Set before the first get(): the analysis only chooses channel-length parts (no poster,
+  /// no reframing), so on a clip whose keyframes are close the keyframes are enough.
+  bool parts_only = false;
 
   /// The analysis, decoded on the first call with faces when reframe_wanted and with poster
   /// candidates when that call is the poster's (pictures are rendered first).
   const Result<VideoAnalysis>& get(bool for_poster) {
     const bool missing = analysis_ && *analysis_ && for_poster && !(*analysis_)->wants.poster;
     if (!analysis_ || missing) {
-      const AnalysisWants wants{.reframe = reframe_wanted, .poster = for_poster || missing};
+      const AnalysisWants wants{.reframe = reframe_wanted,
+                                .poster = for_poster || missing,
+                                .keyframes_only = parts_only && keyframes_close(input_)};
       const auto phase =
           reframe_wanted ? RenderEvent::Phase::kReframe : RenderEvent::Phase::kPoster;
       const Result<FaceDetector>& faces = face_detector_once();
@@ -294,21 +314,39 @@ void set_job_span(MediaJob& job, const InputReport& planned) {
   }
 }
 
-// A video cut to its channel's limit with no start given keeps the part chosen by content
-// (segment_from, on the analysis the poster and the reframing share); its plan is made again
-// from that start. When the clip cannot be analysed the first seconds are kept, and the note
-// says why.
+// The sound's level a tenth of a second at a time: fine enough to start in a pause between
+// two words.
+constexpr double kLevelStep = 0.1;
+
+// The part of `length_s` a rendition keeps: for a video, by the frames (segment_from, on the
+// analysis the poster and the reframing share); for sound, by where someone speaks
+// (speech_inputs, on the sound's levels, read once per input).
+Result<SegmentChoice> segment_for(const RenditionPlan& plan, SharedAnalysis& analysis,
+                                  std::optional<Result<std::vector<float>>>& levels,
+                                  const std::string& input, const RenderOptions& opt) {
+  if (plan.preset.kind == PresetKind::kAudio) {
+    if (!levels) levels = av::sound_levels(input, kLevelStep, opt.limits, opt.cancel);
+    if (!*levels) return levels->error();
+    return choose_segment(speech_inputs(**levels, kLevelStep), plan.duration_s);
+  }
+  const Result<VideoAnalysis>& a = analysis.get(true);
+  if (!a) return a.error();
+  return segment_from(*a, plan.duration_s);
+}
+
+// A video or sound cut to its channel's limit with no start given keeps the part chosen by
+// content (segment_for); its plan is made again from that start. When the input cannot be
+// analysed the first seconds are kept, and the note says why.
 void choose_segments(SharedAnalysis& analysis, const SourceFacts& facts, const std::string& stem,
                      const RenderOptions& opt, MediaJob& job, InputReport& planned) {
+  std::optional<Result<std::vector<float>>> levels;
   for (std::size_t o = 0; o < job.outputs.size(); ++o) {
     RenditionResult& r = planned.renditions[job.rendition_of_output[o]];
     RenditionPlan& plan = *r.plan;
     if (!plan.segment_by_content) continue;
-    const Result<VideoAnalysis>& a = analysis.get(true);
-    const Result<SegmentChoice> choice =
-        a ? segment_from(*a, plan.duration_s) : Result<SegmentChoice>(a.error());
+    const Result<SegmentChoice> choice = segment_for(plan, analysis, levels, planned.input, opt);
     if (!choice) {
-      plan.segment_note = fmt::format("the first {:.1f} s (the clip could not be analysed: {})",
+      plan.segment_note = fmt::format("the first {:.1f} s (it could not be analysed: {})",
                                       plan.duration_s, choice.error().message);
       continue;
     }
@@ -558,6 +596,7 @@ void render_renditions(const MediaInfo& info, const std::string& stem, const Ren
   for (const Preset* p : media) plan_media_rendition(*p, facts, stem, opt, manifest, job, planned);
   SharedAnalysis analysis(report.input, events, facts.duration_s);
   analysis.reframe_wanted = !job.reframed.empty();
+  analysis.parts_only = pictures.empty() && job.reframed.empty();
   choose_segments(analysis, facts, stem, opt, job, planned);
   set_job_span(job, planned);
   render_pictures(

@@ -174,7 +174,8 @@ Result<RenditionPlan> plan_rendition(const Preset& preset, const SourceFacts& so
     wanted = std::max(0.1, lim.max_duration_s - 0.1);
     p.trimmed_to_limit = true;
     p.segment_by_content =
-        preset.kind == PresetKind::kVideo && !overrides.start_s && preset.trim.start_s <= 0;
+        (preset.kind == PresetKind::kVideo || preset.kind == PresetKind::kAudio) &&
+        !overrides.start_s && preset.trim.start_s <= 0;
   }
   if (lim.min_duration_s > 0 && wanted > 0 && wanted < lim.min_duration_s - 1e-3) {
     return fail(fmt::format("is {:.1f} s long; {} needs at least {:.1f} s", wanted, preset.name,

@@ -84,8 +84,9 @@ struct RenditionPlan {
   double fade_in_s = 0;
   double fade_out_s = 0;
   bool trimmed_to_limit = false;  ///< cut to the channel's longest allowed length
-  /// A video cut to the channel's limit with no start given (no trim, no preset start): the
-  /// render chooses the part by content (segment_from) and sets start_s and segment_note.
+  /// A video or sound cut to the channel's limit with no start given (no trim, no preset
+  /// start): the render chooses the part by content (segment_from for a video's frames,
+  /// speech_inputs for sound) and sets start_s and segment_note.
   bool segment_by_content = false;
   std::string segment_note;  ///< which part was kept and why (empty: not chosen by content)
   /// One encode made this rendition and others of the same source (shared_encodes): which, and

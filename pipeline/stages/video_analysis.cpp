@@ -199,6 +199,7 @@ Result<VideoSamples> sample_video(const std::string& path, const FaceDetector& f
   // A poster alone needs no frame in particular: the reference frames are enough, and the
   // frames skipped are about half of a file with B-frames.
   plan.reference_frames_only = !wants.reframe;
+  plan.keyframes_only = !wants.reframe && wants.keyframes_only;
   plan.look = [&](std::int64_t, double t) {
     face_due = wants.reframe && face_grid.due(t);
     poster_due = wants.poster && poster_grid.due(t);

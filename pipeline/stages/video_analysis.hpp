@@ -88,6 +88,10 @@ Result<PosterPick> pick_poster(const std::string& path, const FaceDetector& face
 struct AnalysisWants {
   bool reframe = true;  ///< faces (or the attention centre) on the looked-at frames
   bool poster = true;   ///< poster candidates about every half second
+  /// Without reframe: only the keyframes are decoded and looked at. For choosing a channel's
+  /// part of a clip whose keyframes are close (a camera's, every half second): shots then
+  /// start at the first keyframe of the new shot.
+  bool keyframes_only = false;
 };
 
 /// The per-frame findings of one analysis decode (defined in video_analysis.cpp).
