@@ -136,4 +136,29 @@ DisplayRotation display_rotation(const AVStream* stream) {
   return r;
 }
 
+Result<CodecContextPtr> open_stream_decoder(const InputFile& input, int stream,
+                                            const InputLimits& limits, int threads) {
+  const AVStream* st = input->streams[stream];
+  const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+  if (codec == nullptr)
+    return make_error(ErrorCode::kUnsupported, "has no stream that can be decoded", input.path());
+  CodecContextPtr dec(avcodec_alloc_context3(codec));
+  if (!dec) return make_error(ErrorCode::kExternal, "out of memory", input.path());
+  if (auto s = check_av(avcodec_parameters_to_context(dec.get(), st->codecpar),
+                        "avcodec_parameters_to_context", input.path());
+      !s)
+    return s.error();
+  dec->pkt_timebase = st->time_base;
+  dec->thread_count = threads;
+  dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  Dictionary opts;
+  const std::string max_pixels = std::to_string(limits.max_pixels);
+  opts.set("max_pixels", max_pixels.c_str());
+  if (auto s =
+          check_av(avcodec_open2(dec.get(), codec, opts.slot()), "avcodec_open2", input.path());
+      !s)
+    return s.error();
+  return dec;
+}
+
 }  // namespace saluran::av

@@ -56,6 +56,12 @@ Result<InputFile> open_input_file(const std::string& path, const InputLimits& li
 /// with decoders capped at `limits.max_pixels`, within kOpenBudget.
 Status read_stream_info(InputFile& input, const InputLimits& limits);
 
+/// A decoder for stream `stream` of `input` (an index av_find_best_stream gave): the stream's
+/// parameters and packet time base, pictures capped at `limits.max_pixels`, and `threads`
+/// frame or slice threads (0: as many as the machine has). Errors name the file.
+Result<CodecContextPtr> open_stream_decoder(const InputFile& input, int stream,
+                                            const InputLimits& limits, int threads);
+
 /// How a stream's display matrix turns its stored picture upright.
 struct DisplayRotation {
   int rotation = 0;       ///< clockwise degrees: 0, 90, 180, 270 (nearest quarter turn)

@@ -61,21 +61,9 @@ Result<Decoder> open_decoder(InputFile& in, AVMediaType type, const InputLimits&
   if (in->start_time != AV_NOPTS_VALUE)
     d.offset = av_rescale_q(in->start_time, AV_TIME_BASE_Q, st->time_base);
   if (!decode) return d;
-  d.ctx.reset(avcodec_alloc_context3(codec));
-  if (!d.ctx) return make_error(ErrorCode::kExternal, "out of memory", in.path());
-  if (auto s = check_av(avcodec_parameters_to_context(d.ctx.get(), st->codecpar),
-                        "avcodec_parameters_to_context", in.path());
-      !s)
-    return s.error();
-  d.ctx->pkt_timebase = st->time_base;
-  d.ctx->thread_count = 0;  // as many as the machine has
-  d.ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-  Dictionary opts;
-  const std::string max_pixels = std::to_string(limits.max_pixels);
-  opts.set("max_pixels", max_pixels.c_str());
-  if (auto s = check_av(avcodec_open2(d.ctx.get(), codec, opts.slot()), "avcodec_open2", in.path());
-      !s)
-    return s.error();
+  auto ctx = open_stream_decoder(in, d.stream, limits, 0);  // as many threads as the machine has
+  if (!ctx) return ctx.error();
+  d.ctx = std::move(*ctx);
   return d;
 }
 

@@ -33,22 +33,10 @@ class VideoReader {
     if (r.stream_ < 0 || codec == nullptr)
       return make_error(ErrorCode::kUnsupported, "has no video stream that can be decoded", path);
     AVStream* st = r.in_->streams[r.stream_];
-    r.dec_.reset(avcodec_alloc_context3(codec));
-    if (!r.dec_) return make_error(ErrorCode::kExternal, "out of memory", path);
-    if (auto s = check_av(avcodec_parameters_to_context(r.dec_.get(), st->codecpar),
-                          "avcodec_parameters_to_context", path);
-        !s)
-      return s.error();
-    r.dec_->pkt_timebase = st->time_base;
     // The machine is shared; two frame threads keep a core busy without piling up frames.
-    r.dec_->thread_count = 2;
-    r.dec_->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    Dictionary opts;
-    const std::string max_pixels = std::to_string(limits.max_pixels);
-    opts.set("max_pixels", max_pixels.c_str());
-    if (auto s = check_av(avcodec_open2(r.dec_.get(), codec, opts.slot()), "avcodec_open2", path);
-        !s)
-      return s.error();
+    auto dec = open_stream_decoder(r.in_, r.stream_, limits, 2);
+    if (!dec) return dec.error();
+    r.dec_ = std::move(*dec);
     r.tb_ = st->time_base;
     if (r.in_->start_time != AV_NOPTS_VALUE)
       r.offset_ = av_rescale_q(r.in_->start_time, AV_TIME_BASE_Q, st->time_base);

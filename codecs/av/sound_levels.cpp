@@ -55,20 +55,13 @@ Result<std::vector<float>> sound_levels(const std::string& path, double step_s,
   auto in = open_input_file(path, limits);
   if (!in) return in.error();
   if (auto st = read_stream_info(*in, limits); !st) return st.error();
-  const AVCodec* codec = nullptr;
-  const int stream = av_find_best_stream(in->get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream < 0 || codec == nullptr)
+  const int stream = av_find_best_stream(in->get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (stream < 0)
     return make_error(ErrorCode::kUnsupported, "has no sound stream that can be decoded", path);
-  AVStream* st = (*in)->streams[stream];
-  CodecContextPtr dec(avcodec_alloc_context3(codec));
-  if (!dec) return make_error(ErrorCode::kExternal, "out of memory", path);
-  if (auto s = check_av(avcodec_parameters_to_context(dec.get(), st->codecpar),
-                        "avcodec_parameters_to_context", path);
-      !s)
-    return s.error();
-  dec->pkt_timebase = st->time_base;
-  if (auto s = check_av(avcodec_open2(dec.get(), codec, nullptr), "avcodec_open2", path); !s)
-    return s.error();
+  const AVStream* st = (*in)->streams[stream];
+  auto opened = open_stream_decoder(*in, stream, limits, 1);
+  if (!opened) return opened.error();
+  CodecContextPtr dec = std::move(*opened);
 
   std::optional<FilterChain> mono;
   LevelMeter meter(0);
