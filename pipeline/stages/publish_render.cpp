@@ -117,9 +117,9 @@ std::vector<InputReport> render_in_lanes(
   std::thread side;
   if (lanes >= 2 && !video.empty() && !other.empty()) {
     side = std::thread([&] {
-      // The encoders keep the cores busy; the pictures and sound take the cores they leave
-      // idle (analysis, a decoder waiting, the end of a clip), so the busy threads never
-      // outnumber the cores.
+      // The encoders keep the cores busy; the pictures and sound take only the cores they
+      // leave idle (analysis, a decoder waiting, the end of a clip). x264's own threads are
+      // x264's: two encoders of one clip may together run more threads than cores.
       run_on_idle_cores_only();
       others = run_lane(other);
     });

@@ -39,9 +39,8 @@ std::vector<InputReport> run_render_job(RenderJob& job);
 /// the videos one after another (their encoders take several threads) beside the photos and
 /// sound one after another, so that a photo's work fills the cores while a clip encodes; the
 /// second lane runs on idle cores only (run_on_idle_cores_only), so it never takes a core from
-/// an encoder and the busy threads never outnumber the cores; else all in one lane, videos
-/// first. `run` makes one call and returns its reports; it is called from
-/// two threads at once when there are two lanes. The reports come videos first.
+/// an encoder; else all in one lane, videos first. `run` makes one call and returns its reports; it
+/// is called from two threads at once when there are two lanes. The reports come videos first.
 std::vector<InputReport> render_in_lanes(
     const std::vector<RenderJob*>& jobs, int lanes,
     const std::function<std::vector<InputReport>(RenderJob&)>& run);
